@@ -1,0 +1,47 @@
+# The two commands the README promises, plus the helpers they are built from.
+#   make run [ARCHIVE=/path/to/bulletins]   install, index (a generated demo archive when no ARCHIVE), serve
+#   make test                               install everything and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARCHIVE ?=
+DEMO_ARCHIVE ?= demo_archive
+DEMO_ISSUES ?= 60
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test browser index-demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
+
+run: install
+	@if [ -n "$(ARCHIVE)" ]; then \
+	  $(BIN)/bulletin-search index "$(ARCHIVE)" || [ $$? -eq 1 ]; \
+	else \
+	  [ -d "$(DEMO_ARCHIVE)" ] || $(BIN)/bulletin-search demo "$(DEMO_ARCHIVE)" --issues $(DEMO_ISSUES); \
+	  $(BIN)/bulletin-search index "$(DEMO_ARCHIVE)" || [ $$? -eq 1 ]; \
+	fi
+	$(BIN)/bulletin-search serve --host $(HOST) --port $(PORT)
+
+test: install-test browser
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache test-output

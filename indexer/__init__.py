@@ -1,0 +1,1 @@
+"""bulletin-search: reading bulletins, the index and the one search service."""

@@ -1,0 +1,170 @@
+"""The ``bulletin-search`` command line: validates arguments, calls one library function, reports.
+
+Exit status (CONTRACT.md): 0 success; 1 some input was refused (the rest was still done); 2 bad usage.
+Every refusal is one line on stderr naming the file and the reason.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+DEFAULT_INDEX_DIR = "index_data"
+
+
+def default_index_dir() -> str:
+    return os.environ.get("BULLETIN_INDEX_DIR") or DEFAULT_INDEX_DIR
+
+
+def _print_refusal(refusal) -> None:
+    print(f"refused: {refusal}", file=sys.stderr)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .model import RefusedInput
+    from .parser import parse_file
+    from .render import bulletin_as_text
+
+    try:
+        bulletin = parse_file(args.file)
+    except RefusedInput as refusal:
+        _print_refusal(refusal)
+        return EXIT_REFUSED
+    if args.format == "json":
+        json.dump(bulletin.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(bulletin_as_text(bulletin))
+    for warning in bulletin.warnings:
+        print(f"warning: {args.file}: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .search.indexing import IndexBusy, index_paths
+    from .progress import progress_for_terminal
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    for path in missing:
+        print(f"refused: {path}: no such file or folder", file=sys.stderr)
+    try:
+        report = index_paths(
+            [p for p in args.paths if p not in missing],
+            args.index_dir,
+            rebuild=args.rebuild,
+            prune=args.prune,
+            progress=progress_for_terminal(sys.stderr),
+            on_refused=_print_refusal,
+        )
+    except IndexBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(report.summary())
+    return EXIT_REFUSED if (report.refused or missing) else EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search.service import BadParameter, open_service
+    from .render import results_as_text
+
+    params: list[tuple[str, str]] = [("q", " ".join(args.query))]
+    for name in ("department", "year", "type"):
+        params += [(name, value) for value in getattr(args, name) or []]
+    for name, value in (("kind", args.kind), ("from", args.date_from), ("to", args.date_to),
+                        ("sort", args.sort), ("page", args.page), ("per_page", args.per_page)):
+        if value is not None:
+            params.append((name, str(value)))
+    try:
+        service = open_service(args.index_dir)
+        reply = service.search_params(params)
+    except BadParameter as bad:
+        print(f"error: {bad}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        json.dump(reply, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(results_as_text(reply))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from webapp.server import serve
+
+    serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo.archive import write_demo_archive
+
+    written = write_demo_archive(args.folder, issues=args.issues, seed=args.seed,
+                                 formats=tuple(args.formats.split(",")))
+    print(f"wrote {written} bulletin files to {args.folder}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bulletin-search",
+        description="Full-text search over the bulletins of the Sichuan government service center.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("parse", help="parse one bulletin (.pdf or .txt) and print it; indexes nothing")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.set_defaults(run=cmd_parse)
+
+    p = commands.add_parser("index", help="add every .pdf/.txt under the paths to the index")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--index-dir", default=default_index_dir(),
+                   help="where the index lives (default: $BULLETIN_INDEX_DIR or index_data)")
+    p.add_argument("--rebuild", action="store_true", help="build a fresh index beside the live one, then swap")
+    p.add_argument("--prune", action="store_true", help="drop issues whose files are gone")
+    p.set_defaults(run=cmd_index)
+
+    p = commands.add_parser("search", help="search the index")
+    p.add_argument("query", nargs="*", help="words, \"phrases\", -excluded, A OR B")
+    p.add_argument("--department", action="append", help="filter by department (repeatable; any written form)")
+    p.add_argument("--year", action="append", help="filter by year (repeatable)")
+    p.add_argument("--type", action="append", help="filter by section type (repeatable)")
+    p.add_argument("--kind", choices=("周报", "月报"))
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="published on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="published on or before")
+    p.add_argument("--sort", choices=("relevance", "newest", "oldest"))
+    p.add_argument("--page", type=int)
+    p.add_argument("--per-page", type=int)
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--index-dir", default=default_index_dir())
+    p.set_defaults(run=cmd_search)
+
+    p = commands.add_parser("serve", help="serve the web front-end with a production WSGI server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--index-dir", default=default_index_dir())
+    p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("demo", help="write a synthetic demo archive (our own generated bulletins)")
+    p.add_argument("folder")
+    p.add_argument("--issues", type=int, default=60, help="how many issues (default 60)")
+    p.add_argument("--seed", type=int, default=2014)
+    p.add_argument("--formats", default="pdf,txt", help="comma-separated: pdf, txt (default both)")
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Shared fixtures. The real bulletins are read from ../shared/corpus (or $BULLETIN_CORPUS_DIR) and
+never copied into the repository; tests that need them skip with a clear reason when absent."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS_DIR = Path(os.environ.get("BULLETIN_CORPUS_DIR") or REPO.parent / "shared" / "corpus")
+SAMPLE_NAMES = ("000_1d6bcb462de667dc", "002_791b0b33f42eefcb", "004_2038efc021b4be03")
+
+
+def corpus_available() -> bool:
+    return all((CORPUS_DIR / f"{name}.pdf").is_file() for name in SAMPLE_NAMES)
+
+
+needs_corpus = pytest.mark.skipif(
+    not corpus_available(),
+    reason=f"the real bulletins are not at {CORPUS_DIR} (set BULLETIN_CORPUS_DIR to point at shared/corpus)",
+)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not corpus_available():
+        pytest.skip(f"the real bulletins are not at {CORPUS_DIR} (set BULLETIN_CORPUS_DIR)")
+    return CORPUS_DIR
