@@ -1,0 +1,120 @@
+"""Rebuilding paragraphs from physical lines, and the text repairs that make them searchable.
+
+A hard line break inside a sentence is no break, and neither is a page break. For PDFs the layout
+decides (an indented line starts a paragraph, a line ending short of the margin ends one); for texts
+the punctuation and, in hard-wrapped texts, the line width decide.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Optional
+
+from .markers import heading_only, marker_of
+from .reading import PAGE_NUMBER, Line
+
+# Sentence ends; a closing quote or bracket right after one still ends the sentence.
+_TERMINAL = re.compile(r"[。！？；：!?;:…](?:[”’」』）)】\]]*)$")
+# Punctuation after which a sentence cannot end.
+_CONTINUING = re.compile(r"[，、（(《“‘「『【\[—\-－/]$")
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018-\u201d\u2026"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{_CJK}])")
+_LEADING_BULLET = re.compile(r"^\s*[-•·*]\s+(?=\S)")
+
+
+@dataclass
+class RawParagraph:
+    text: str
+    page: Optional[int]
+
+
+def normalise_spacing(text: str) -> str:
+    """PDF spacing such as `2022 年 1 月` becomes `2022年1月`; spaces between Latin words stay.
+
+    The ideographic space U+3000 is the column gap of two-column lists and is kept as a single one.
+    """
+    text = re.sub(r"\u3000+", "\u3000", text.strip())
+    pieces = text.split("\u3000")
+    return "\u3000".join(_SPACE_NEAR_CJK.sub("", piece).strip() for piece in pieces)
+
+
+def clean_line(text: str) -> str:
+    return normalise_spacing(_LEADING_BULLET.sub("", text))
+
+
+def display_width(text: str) -> float:
+    """Width in full-width character cells: CJK 1, ASCII and spaces 1/2."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def _join(left: str, right: str) -> str:
+    if left and right and left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
+def _hard_wrap_width(lines: list[Line]) -> Optional[float]:
+    """The full line width of a hard-wrapped text, or None when lines are whole paragraphs."""
+    widths = sorted(display_width(line.text) for line in lines if line.text.strip())
+    if len(widths) < 8:
+        return None
+    upper = widths[int(len(widths) * 0.8)]
+    if upper > 45:  # whole paragraphs on one line
+        return None
+    full = [w for w in widths if w >= upper - 3]
+    return median(full)
+
+
+def is_heading_line(text: str) -> bool:
+    marker = marker_of(text)
+    return marker is not None and heading_only(marker, text)
+
+
+def _ends_paragraph(line: Line, text: str, first_of_paragraph: bool, full_width: Optional[float]) -> bool:
+    if line.short is not None:  # a PDF line: the layout decides
+        return line.short and not _CONTINUING.search(text)
+    # A hard-wrapped text: a full line may still run on, whatever it ends with. First lines are
+    # narrower by the two-character indent the extraction dropped.
+    slack = 3.0 if first_of_paragraph else 1.0
+    is_full = full_width is not None and display_width(text) >= full_width - slack
+    if is_heading_line(text) and not is_full:
+        return True
+    return bool(_TERMINAL.search(text)) and not is_full
+
+
+def _starts_paragraph(line: Line, text: str, previous_text: str) -> bool:
+    if line.indented:
+        return True
+    marker = marker_of(text)
+    if marker is None:
+        return False
+    # A marker at the start of a line starts a block when the line before closed its sentence;
+    # otherwise it is text such as "1.5万件" wrapped onto a new line.
+    return bool(_TERMINAL.search(previous_text)) or is_heading_line(previous_text) or marker.level <= 2 and line.indented is None
+
+
+def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
+    """Join physical lines into paragraphs, dropping page numbers and blank lines."""
+    kept = [line for line in lines if line.text.strip() and not PAGE_NUMBER.match(line.text.strip())]
+    full_width = _hard_wrap_width(kept) if kept and kept[0].short is None else None
+    paragraphs: list[RawParagraph] = []
+    open_paragraph = False
+    lines_in_paragraph = 0
+    previous_text = ""
+    for line in kept:
+        text = clean_line(line.text)
+        if not text:
+            continue
+        if open_paragraph and not _starts_paragraph(line, text, previous_text):
+            paragraphs[-1].text = _join(paragraphs[-1].text, text)
+            lines_in_paragraph += 1
+        else:
+            paragraphs.append(RawParagraph(text, line.page))
+            lines_in_paragraph = 1
+        open_paragraph = not _ends_paragraph(line, text, lines_in_paragraph == 1, full_width)
+        previous_text = text
+    for paragraph in paragraphs:
+        paragraph.text = normalise_spacing(paragraph.text)
+    return paragraphs

@@ -1,0 +1,203 @@
+"""Reading a bulletin file into physical lines, with what the layout says about each line.
+
+PDFs are read with pdfplumber: every line keeps its page and whether it is indented (a paragraph
+start) or ends short of the right margin (a paragraph end). Texts are decoded by content (BOM,
+UTF-8, UTF-16 without BOM, GB18030), never by file name. Anything unreadable raises RefusedInput
+with one line a clerk understands.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import RefusedInput
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # the longest real bulletin text is ~10 KB
+MAX_PDF_BYTES = 60 * 1024 * 1024
+MAX_PDF_PAGES = 100  # real issues run 4–12 pages
+
+PAGE_NUMBER = re.compile(r"^[—\-–－一_\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[—\-–－一_\s]*$")
+
+
+@dataclass
+class Line:
+    text: str
+    page: Optional[int] = None  # 1-based PDF page; None for text files
+    indented: Optional[bool] = None  # PDF only: starts right of the left margin
+    short: Optional[bool] = None  # PDF only: ends well before the right margin
+
+
+@dataclass
+class SourceText:
+    path: str
+    sha256: str
+    form: str  # "pdf" or "txt"
+    lines: list[Line]
+
+
+def read_source(path: str) -> SourceText:
+    """Read a .pdf or .txt bulletin into lines; raise RefusedInput for anything unreadable."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as err:
+        raise RefusedInput(path, f"cannot be read ({err.strerror})") from None
+    if size == 0:
+        raise RefusedInput(path, "empty file (0 bytes)")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    lower = path.lower()
+    if lower.endswith(".pdf"):
+        if size > MAX_PDF_BYTES:
+            raise RefusedInput(path, f"PDF is {size // 2**20} MB, far larger than any bulletin (limit {MAX_PDF_BYTES // 2**20} MB)")
+        if not head.startswith(b"%PDF"):
+            raise RefusedInput(path, f"not a PDF at all (the file is {_sniff(path, head)})")
+        data = _read_bytes(path)
+        return SourceText(path, hashlib.sha256(data).hexdigest(), "pdf", read_pdf_lines(path))
+    if lower.endswith(".txt"):
+        if size > MAX_TEXT_BYTES:
+            raise RefusedInput(path, f"text is {size // 1024} KB, far larger than any bulletin (limit {MAX_TEXT_BYTES // 1024} KB)")
+        data = _read_bytes(path)
+        text = decode_text(path, data)
+        lines = [Line(t) for t in text.splitlines()]
+        return SourceText(path, hashlib.sha256(data).hexdigest(), "txt", lines)
+    raise RefusedInput(path, "not a .pdf or .txt file")
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _sniff(path: str, head: bytes) -> str:
+    if head.startswith(b"\x89PNG"):
+        return "a PNG image"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "a JPEG image"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP/Office document"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "a TIFF image"
+    with open(path, "rb") as handle:
+        start = handle.read(512).lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<html" in start:
+        return "an HTML page"
+    return "not a PDF document"
+
+
+# ---------------------------------------------------------------- text files
+
+def decode_text(path: str, data: bytes) -> str:
+    """Decode by content: BOMs first, then UTF-8, UTF-16 without BOM, GB18030."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _checked(path, data.decode(codec, errors="replace"))
+    if _looks_utf16(data):
+        codec = "utf-16-le" if data[1:200:2].count(0) > data[0:200:2].count(0) else "utf-16-be"
+        return _checked(path, data.decode(codec, errors="replace"))
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return _checked(path, data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+    raise RefusedInput(path, "not readable text (unknown encoding or binary data)")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:400]
+    return len(sample) >= 4 and sample.count(0) >= len(sample) // 4
+
+
+def _checked(path: str, text: str) -> str:
+    """Refuse binary data that happened to decode: control characters or replacement marks."""
+    if not text.strip():
+        raise RefusedInput(path, "empty file (only blank lines)")
+    sample = text[:20000]
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd"
+              or 0xE000 <= ord(ch) <= 0xF8FF)
+    if odd > max(3, len(sample) // 200):
+        raise RefusedInput(path, "not readable text (binary data or unknown encoding)")
+    return text
+
+
+# ---------------------------------------------------------------- PDF files
+
+def read_pdf_lines(path: str) -> list[Line]:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    # pdfminer logs every oddity of a damaged file; the refusal below already says what matters.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    raw: list[tuple[int, float, float, float, str, float]] = []  # page, x0, x1, size, text, top
+    try:
+        with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
+            any_image = False
+            for number, page in enumerate(pdf.pages, start=1):
+                any_image = any_image or bool(page.images)
+                for line in page.extract_text_lines(return_chars=True):
+                    text = _line_text(line["chars"])
+                    if not text.strip():
+                        continue
+                    size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
+                    raw.append((number, line["x0"], line["x1"], size, text, line["top"]))
+    except RefusedInput:
+        raise
+    except PdfminerException as err:
+        raise RefusedInput(path, _pdf_failure(err)) from None
+    except Exception as err:  # pdfminer raises a zoo of errors on broken files
+        raise RefusedInput(path, _pdf_failure(err)) from None
+    if not raw:
+        if any_image:
+            raise RefusedInput(path, "scanned PDF with no text layer: it needs OCR before it can be indexed")
+        raise RefusedInput(path, "PDF has no text at all (blank pages)")
+    return _with_layout(raw)
+
+
+def _pdf_failure(err: Exception) -> str:
+    inner = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
+    name = type(inner).__name__
+    message = str(inner)
+    if "Password" in name or "Encrypt" in name or "password" in message.lower():
+        return "password-protected PDF: save an unprotected copy to index it"
+    return "damaged PDF (cut short or corrupt); open and re-save it, or get a fresh copy"
+
+
+def _line_text(chars: list[dict]) -> str:
+    """Rebuild a line from its characters: a wide gap is a column break (two-column lists)."""
+    out: list[str] = []
+    previous = None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        if previous is not None:
+            gap = char["x0"] - previous["x1"]
+            size = previous["size"] or 10
+            if gap > 2.0 * size:
+                out.append("\u3000")
+            elif gap > 0.2 * size and char["text"] != " " and previous["text"] != " ":
+                out.append(" ")
+        out.append(char["text"])
+        previous = char
+    return "".join(out)
+
+
+def _with_layout(raw: list[tuple[int, float, float, float, str, float]]) -> list[Line]:
+    """Mark indented and short lines against the body's own margins (the most common edges)."""
+    left = Counter(round(x0) for _, x0, _, _, _, _ in raw).most_common(1)[0][0]
+    wide = [round(x1) for _, x0, x1, _, _, _ in raw if x1 - x0 > 200]
+    right = Counter(wide).most_common(1)[0][0] if wide else max(x1 for _, _, x1, _, _, _ in raw)
+    lines = []
+    for page, x0, x1, size, text, _top in raw:
+        if PAGE_NUMBER.match(text):
+            continue
+        lines.append(Line(
+            text=text,
+            page=page,
+            indented=x0 > left + 1.2 * size,
+            short=x1 < right - 1.5 * size,
+        ))
+    return lines

@@ -1,0 +1,121 @@
+"""From paragraphs to the heading tree, and from the tree to section documents.
+
+A section is the deepest numbered block that carries the content: each item; else each level-2
+block; else the level-1 block. Tiny sibling items (the hall-inspection list) stay in their parent.
+Ids come from the heading numbers (`2022-w40-2-1-4`), so they are the same whichever form of the
+bulletin was read and however often it is parsed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Optional
+
+from .departments import find_departments
+from .markers import Marker, block_title, heading_only, marker_of
+from .model import Paragraph, Section
+from .paragraphs import RawParagraph
+from .section_types import ATTACHMENT_TYPE, section_type
+
+# Children whose median length is below this are a list of remarks, not separate documents.
+TINY_ITEM_CHARS = 40
+LABEL_CHARS = 18
+
+
+@dataclass
+class Block:
+    level: int
+    marker: Optional[Marker]
+    title: Optional[str]
+    label: str  # what the heading path shows: the title, or the start of an untitled block
+    key: str  # id component: the heading number, "fj1" for attachments
+    paragraphs: list[tuple[RawParagraph, bool]] = field(default_factory=list)  # (paragraph, is its heading)
+    children: list["Block"] = field(default_factory=list)
+
+    def own_text_length(self) -> int:
+        return sum(len(p.text) for p, _ in self.paragraphs)
+
+    def all_paragraphs(self, include_own_heading: bool) -> list[RawParagraph]:
+        out = [p for p, is_heading in self.paragraphs if include_own_heading or not is_heading]
+        for child in self.children:
+            out.extend(child.all_paragraphs(include_own_heading=True))
+        return out
+
+
+def _label(marker: Marker, title: Optional[str]) -> str:
+    if title:
+        return title
+    rest = marker.rest.strip()
+    return marker.token + (rest[:LABEL_CHARS] + "…" if len(rest) > LABEL_CHARS else rest)
+
+
+def build_tree(paragraphs: list[RawParagraph]) -> Block:
+    root = Block(level=0, marker=None, title=None, label="", key="")
+    stack = [root]
+    for paragraph in paragraphs:
+        marker = marker_of(paragraph.text)
+        if marker is None:
+            stack[-1].paragraphs.append((paragraph, False))
+            continue
+        while stack[-1].level >= marker.level:
+            stack.pop()
+        title = block_title(marker, paragraph.text)
+        key = f"fj{marker.number}" if marker.attachment else str(marker.number)
+        block = Block(marker.level, marker, title, _label(marker, title), key)
+        if marker.attachment and not block.title:
+            block.title = block.label = "附件"
+        block.paragraphs.append((paragraph, heading_only(marker, paragraph.text)))
+        stack[-1].children.append(block)
+        stack.append(block)
+    return root
+
+
+def _children_are_tiny(block: Block) -> bool:
+    if not block.children or any(child.children for child in block.children):
+        return False
+    return median(child.own_text_length() for child in block.children) < TINY_ITEM_CHARS
+
+
+def _titles(path: list[Block]) -> list[Optional[str]]:
+    return [ATTACHMENT_TYPE if b.marker and b.marker.attachment else b.title for b in path]
+
+
+def split_sections(root: Block, issue_id: str) -> list[Section]:
+    sections: list[Section] = []
+    used_ids: set[str] = set()
+
+    def unique(section_id: str) -> str:
+        candidate, n = section_id, 1
+        while candidate in used_ids:
+            n += 1
+            candidate = f"{section_id}-{n}"
+        used_ids.add(candidate)
+        return candidate
+
+    def emit(path: list[Block], raw: list[RawParagraph]) -> None:
+        raw = [p for p in raw if p.text.strip()]
+        if not raw:
+            return
+        section_id = unique("-".join([issue_id] + [b.key for b in path]))
+        paragraphs = [Paragraph(f"{section_id}-p{i}", p.text, p.page) for i, p in enumerate(raw, start=1)]
+        text = "\n".join(p.text for p in paragraphs)
+        heading_text = " ".join(b.title or "" for b in path)
+        sections.append(Section(
+            id=section_id,
+            heading=[b.label for b in path],
+            type=section_type(_titles(path)),
+            departments=find_departments(text + "\n" + heading_text),
+            paragraphs=paragraphs,
+        ))
+
+    def walk(block: Block, path: list[Block]) -> None:
+        if not block.children or _children_are_tiny(block):
+            emit(path, block.all_paragraphs(include_own_heading=False))
+            return
+        emit(path, [p for p, is_heading in block.paragraphs if not is_heading])  # an intro, if any
+        for child in block.children:
+            walk(child, path + [child])
+
+    for top in root.children:
+        walk(top, [top])
+    return sections
