@@ -1,0 +1,105 @@
+"""The web layer's small pure pieces: search URLs, facet view data, highlighting, CSV cells."""
+from __future__ import annotations
+
+import csv
+import io
+
+from markupsafe import Markup
+
+from webapp.highlight import highlight, query_terms, term_pattern
+from webapp.presenting import chips, facet_groups, pagination, segments_text, sort_options
+from webapp.urls import on_page, paragraph_url, search_url, toggled, with_value, without
+from webapp.views.export import csv_bytes, safe_cell, snippet_text
+
+
+def test_urls_add_remove_and_replace_values_and_go_back_to_page_one():
+    pairs = [("q", "上门服务"), ("department", "应急管理厅"), ("page", "3")]
+    assert with_value(pairs, "year", "2022") == [("q", "上门服务"), ("department", "应急管理厅"), ("year", "2022")]
+    assert with_value(pairs, "sort", "newest")[-1] == ("sort", "newest")
+    assert with_value([("sort", "oldest")], "sort", "newest") == [("sort", "newest")]
+    assert without(pairs, "department") == [("q", "上门服务")]
+    assert toggled(pairs, "department", "应急管理厅", selected=True) == [("q", "上门服务")]
+    assert on_page(pairs, 2) == [("q", "上门服务"), ("department", "应急管理厅"), ("page", "2")]
+    assert on_page(pairs, 1) == [("q", "上门服务"), ("department", "应急管理厅")]
+    assert search_url([]) == "/"
+    assert search_url([("q", "a b&c")]) == "/?q=a+b%26c"
+
+
+def test_paragraph_url_puts_the_query_before_the_fragment():
+    assert paragraph_url("/issues/2022-w40#2022-w40-1-p1", "应急厅 上门") == \
+        "/issues/2022-w40?q=%E5%BA%94%E6%80%A5%E5%8E%85+%E4%B8%8A%E9%97%A8#2022-w40-1-p1"
+    assert paragraph_url("/issues/2022-w40#p", "  ") == "/issues/2022-w40#p"
+
+
+def test_facet_values_carry_count_selection_and_toggle_url():
+    reply = {"facets": {"department": [{"value": "应急管理厅", "count": 2}, {"value": "水利厅", "count": 1}],
+                        "year": [{"value": 2022, "count": 3}], "type": [], "kind": []}}
+    pairs = [("q", "上门"), ("department", "应急厅")]  # a short form selects the canonical value
+    groups = facet_groups(reply, pairs)
+    assert [g["label"] for g in groups] == ["部门", "年份", "栏目", "类型"]
+    assert groups[0]["values"] == [
+        {"value": "应急管理厅", "count": 2, "selected": True, "toggle_url": "/?q=%E4%B8%8A%E9%97%A8"},
+        {"value": "水利厅", "count": 1, "selected": False,
+         "toggle_url": "/?q=%E4%B8%8A%E9%97%A8&department=%E5%BA%94%E6%80%A5%E5%8E%85"
+                       "&department=%E6%B0%B4%E5%88%A9%E5%8E%85"},
+    ]
+    assert groups[1]["values"][0]["value"] == "2022"
+
+
+def test_a_selected_value_with_no_match_left_still_shows_to_be_removed():
+    reply = {"facets": {"department": [], "year": [], "type": [], "kind": []}}
+    groups = facet_groups(reply, [("year", "1999")])
+    assert groups[1]["values"] == [{"value": "1999", "count": 0, "selected": True, "toggle_url": "/"}]
+
+
+def test_chips_sort_and_pagination():
+    pairs = [("q", "x"), ("kind", "周报"), ("from", "2022-01-01")]
+    assert chips(pairs) == [
+        {"name": "kind", "label": "类型", "value": "周报", "remove_url": "/?q=x&from=2022-01-01"},
+        {"name": "from", "label": "起始日期", "value": "2022-01-01", "remove_url": "/?q=x&kind=%E5%91%A8%E6%8A%A5"},
+    ]
+    assert [(s["label"], s["selected"]) for s in sort_options(pairs)] == [("相关度", True), ("最新", False), ("最早", False)]
+    assert [s["selected"] for s in sort_options([("kind", "周报")])] == [False, True, False]
+    model = pagination({"page": 5, "per_page": 10, "total": 200}, [("q", "x"), ("page", "5")])
+    assert [link.get("number") for link in model["links"]] == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert model["previous_url"] == "/?q=x&page=4" and model["next_url"] == "/?q=x&page=6"
+    assert (model["first_shown"], model["last_shown"]) == (41, 50)
+    assert pagination({"page": 1, "per_page": 10, "total": 3}, [])["links"] == []
+
+
+def test_segments_text_reads_the_shapes_a_segmentation_may_take():
+    assert segments_text(["应急厅", "上门服务"]) == "应急厅 | 上门服务"
+    assert segments_text([["上门", "服务"], ["应急厅"]]) == "上门 / 服务 | 应急厅"
+    assert segments_text(None) == ""
+
+
+def test_highlight_escapes_the_text_and_adds_only_marks():
+    pattern = term_pattern(query_terms("上门服务 <b>"))
+    html = highlight("提供<b>上门服务</b> & 更多", pattern)
+    assert isinstance(html, Markup)
+    assert html == "提供<mark>&lt;b&gt;</mark><mark>上门服务</mark>&lt;/b&gt; &amp; 更多"
+    assert highlight("<script>", None) == "&lt;script&gt;"
+
+
+def test_query_terms_expand_departments_and_leave_out_exclusions_and_operators():
+    terms = query_terms('应急厅 "上门 服务" -培训 OR 的', segments=[["上门", "服务"], ["的"]])
+    assert "应急管理厅" in terms and "省应急厅" in terms and "应急厅" in terms
+    assert "上门 服务" in terms and "上门" in terms
+    assert "培训" not in terms and "OR" not in terms
+    assert terms == sorted(terms, key=len, reverse=True)
+
+
+def test_csv_cells_are_safe_from_formulas_and_the_file_has_a_bom():
+    assert [safe_cell(v) for v in ("=1+1", "+x", "-2", "@SUM(A1)", "\tx", "普通", None, 3)] == \
+        ["'=1+1", "'+x", "'-2", "'@SUM(A1)", "'\tx", "普通", "", "3"]
+    assert snippet_text("a <mark>&lt;script&gt;</mark> &amp; b") == "a <script> & b"
+    hit = {"issue_title": "=HYPERLINK(\"x\")", "published": "2022-12-09", "kind": "周报", "type": "营商环境",
+           "heading": ["窗口工作动态", "优化"], "departments": ["应急管理厅", "水利厅"], "snippet": "<mark>上门</mark>服务",
+           "url": "/issues/2022-w40#p1", "page": 2, "source_url": "/issues/2022-w40/source#page=2"}
+    data = csv_bytes([hit], "http://127.0.0.1:8000")
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == "'=HYPERLINK(\"x\")"
+    assert "窗口工作动态 > 优化" in text and "应急管理厅、水利厅" in text
+    assert "http://127.0.0.1:8000/issues/2022-w40#p1" in text and "\r\n" in text

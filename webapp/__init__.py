@@ -1,0 +1,39 @@
+"""The web front-end: thin views over the one search service (indexer.search.service).
+
+``create_app`` is the one place settings are read: the defaults in ``SETTINGS``, then the
+environment for the index folder, then the test's mapping.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+# Named settings with their defaults and what they are for (Datasette habit).
+SETTINGS: dict[str, tuple[object, str]] = {
+    "INDEX_DIR": ("index_data", "folder of the search index; $BULLETIN_INDEX_DIR overrides the default"),
+    "MAX_QUERY_STRING": (4096, "longer query strings are refused politely with 400 (bytes)"),
+    "MAX_QUERY_CHARS": (200, "longer search texts are refused politely with 400 (characters)"),
+    "EXPORT_LIMIT": (5000, "most rows one CSV export holds"),
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping({name: default for name, (default, _help) in SETTINGS.items()})
+    if os.environ.get("BULLETIN_INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.environ["BULLETIN_INDEX_DIR"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # Chinese stays readable in the JSON replies
+    app.json.sort_keys = False
+
+    from . import errors, searching, security
+    from .views import api, export, health, issues, search
+
+    searching.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    for blueprint in (search.bp, api.bp, issues.bp, export.bp, health.bp):
+        app.register_blueprint(blueprint)
+    return app

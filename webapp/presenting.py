@@ -1,0 +1,137 @@
+"""What the search page shows, as plain data computed once from the service's reply.
+
+Facet values carry their count, whether they are selected and the URL that toggles them
+(Datasette's facets); the template only lays this out.
+"""
+from __future__ import annotations
+
+import math
+
+from indexer.departments import canonical_department
+
+from .urls import Pairs, on_page, paragraph_url, search_url, toggled, with_value, without
+
+FACETS = (("department", "部门"), ("year", "年份"), ("type", "栏目"), ("kind", "类型"))
+FILTER_LABELS = {"department": "部门", "year": "年份", "type": "栏目", "kind": "类型",
+                 "from": "起始日期", "to": "截止日期"}
+SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))
+
+
+def _same_value(name: str, chosen: str, value: str) -> bool:
+    """Whether a value given in the request selects a facet value (a department in any form)."""
+    if chosen == value:
+        return True
+    return name == "department" and canonical_department(chosen) == value
+
+
+def facet_groups(reply: dict, pairs: Pairs) -> list[dict]:
+    groups = []
+    for name, label in FACETS:
+        chosen = [v for n, v in pairs if n == name]
+        values = []
+        for item in reply.get("facets", {}).get(name, []):
+            value = str(item["value"])
+            matching = [c for c in chosen if _same_value(name, c, value)]
+            if matching:
+                url_pairs = pairs
+                for c in matching:
+                    url_pairs = without(url_pairs, name, c)
+            else:
+                url_pairs = with_value(pairs, name, value)
+            values.append({"value": value, "count": item["count"], "selected": bool(matching),
+                           "toggle_url": search_url(url_pairs)})
+        # A chosen value with no match left still shows, so it can be switched off here too.
+        for c in chosen:
+            if not any(_same_value(name, c, v["value"]) for v in values):
+                values.insert(0, {"value": c, "count": 0, "selected": True,
+                                  "toggle_url": search_url(without(pairs, name, c))})
+        groups.append({"name": name, "label": label, "values": values})
+    return groups
+
+
+def chips(pairs: Pairs) -> list[dict]:
+    """The active filters, each with the URL that removes it."""
+    return [{"name": n, "label": FILTER_LABELS[n], "value": v,
+             "remove_url": search_url(without(pairs, n, v))}
+            for n, v in pairs if n in FILTER_LABELS]
+
+
+def current_sort(pairs: Pairs) -> str:
+    given = [v for n, v in pairs if n == "sort"]
+    if given:
+        return given[-1]
+    has_query = any(n == "q" and v.strip() for n, v in pairs)
+    return "relevance" if has_query else "newest"
+
+
+def sort_options(pairs: Pairs) -> list[dict]:
+    chosen = current_sort(pairs)
+    return [{"value": value, "label": label, "selected": value == chosen,
+             "url": search_url(with_value(pairs, "sort", value))} for value, label in SORTS]
+
+
+def pagination(reply: dict, pairs: Pairs) -> dict:
+    page, per_page, total = reply["page"], reply["per_page"], reply["total"]
+    last = max(1, math.ceil(total / per_page)) if per_page else 1
+    shown = sorted({1, last} | set(range(max(1, page - 2), min(last, page + 2) + 1)))
+    links, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append({"number": number, "current": number == page,
+                      "url": search_url(on_page(pairs, number))})
+        previous = number
+    return {
+        "page": page, "last": last, "links": links if last > 1 else [],
+        "previous_url": search_url(on_page(pairs, page - 1)) if page > 1 else None,
+        "next_url": search_url(on_page(pairs, page + 1)) if page < last else None,
+        "first_shown": (page - 1) * per_page + 1 if total else 0,
+        "last_shown": min(total, page * per_page),
+    }
+
+
+def hit_views(reply: dict, pairs: Pairs) -> list[dict]:
+    query = reply.get("query") or ""
+    chosen = [v for n, v in pairs if n == "department"]
+    views = []
+    for hit in reply["hits"]:
+        badges = []
+        for department in hit.get("departments") or []:
+            selected = any(_same_value("department", c, department) for c in chosen)
+            badges.append({"name": department, "selected": selected,
+                           "url": search_url(toggled(pairs, "department", department, selected))})
+        views.append({**hit, "paragraph_link": paragraph_url(hit["url"], query),
+                      "department_badges": badges})
+    return views
+
+
+def segments_text(segments) -> str:
+    """How the query was segmented, as one line (the service gives words, or lists of segments)."""
+    if not segments:
+        return ""
+    if isinstance(segments, str):
+        return segments
+    parts = []
+    for item in segments:
+        if isinstance(item, (list, tuple)):
+            parts.append(" / ".join(str(s) for s in item))
+        elif isinstance(item, dict):
+            parts.append(" / ".join(str(s) for s in (item.get("segments") or [item.get("word", "")])))
+        else:
+            parts.append(str(item))
+    return " | ".join(p for p in parts if p)
+
+
+def page_model(reply: dict, pairs: Pairs) -> dict:
+    return {
+        "reply": reply,
+        "facets": facet_groups(reply, pairs),
+        "chips": chips(pairs),
+        "clear_filters_url": search_url([(n, v) for n, v in pairs if n in ("q", "sort", "per_page")]),
+        "sorts": sort_options(pairs),
+        "pagination": pagination(reply, pairs),
+        "hits": hit_views(reply, pairs),
+        "segments": segments_text(reply.get("segments")),
+        "export_url": search_url([(n, v) for n, v in pairs if n not in ("page", "per_page")],
+                                 path="/export.csv"),
+    }

@@ -1,0 +1,1 @@
+"""One blueprint per file: search page, JSON API, bulletin view, CSV export, health check."""

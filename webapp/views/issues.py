@@ -1,0 +1,115 @@
+"""GET /issues/<id>: one whole bulletin; GET /issues/<id>/source: its original file.
+
+Ids are looked up in the index, never used as paths; an id that is not one gets 404."""
+from __future__ import annotations
+
+import os
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+
+from ..highlight import highlight, query_terms, term_pattern
+from ..searching import get_service
+
+bp = Blueprint("issues", __name__)
+
+ISSUE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
+
+
+def _lookup(issue_id: str) -> dict:
+    if not ISSUE_ID.fullmatch(issue_id):
+        abort(404)
+    bulletin = get_service().issue(issue_id)
+    if bulletin is None:
+        abort(404)
+    return bulletin
+
+
+def _query_pattern(query: str):
+    """What to mark for ``?q=``: the words, the engine's segments of them, department forms."""
+    from indexer.search.service import BadParameter
+
+    if not query.strip():
+        return None
+    try:
+        segments = get_service().search_params([("q", query), ("per_page", "1")]).get("segments")
+    except BadParameter:
+        segments = None
+    return term_pattern(query_terms(query, segments))
+
+
+def _repeats_paragraph(title: str, paragraph: dict | None) -> bool:
+    """An item's heading is often just the start of its first paragraph (``（1）自然资源厅以…``);
+    the view shows the paragraph, not the same words twice."""
+    if paragraph is None:
+        return False
+    stem = title.rstrip("…").rstrip(".").strip()
+    return bool(stem) and paragraph["text"].lstrip().startswith(stem)
+
+
+def section_blocks(bulletin: dict, pattern) -> list[dict]:
+    """The sections in order, each with the headings that start there (those its path does not share
+    with the previous section's), its paragraphs highlighted, and a page marker where a page starts."""
+    paragraph_ids = {p["id"] for s in bulletin["sections"] for p in s["paragraphs"]}
+    blocks, previous_heading, previous_page = [], [], None
+    for section in bulletin["sections"]:
+        heading = section.get("heading") or []
+        shared = 0
+        while (shared < min(len(heading), len(previous_heading))
+               and heading[shared] == previous_heading[shared]):
+            shared += 1
+        paragraphs = []
+        for paragraph in section["paragraphs"]:
+            page = paragraph.get("page")
+            paragraphs.append({"id": paragraph["id"], "page": page,
+                               "new_page": page is not None and page != previous_page,
+                               "html": highlight(paragraph["text"], pattern)})
+            if page is not None:
+                previous_page = page
+        blocks.append({
+            "id": section["id"] if section["id"] not in paragraph_ids else None,
+            "headings": [{"level": min(depth + 2, 5), "html": highlight(text, pattern)}
+                         for depth, text in enumerate(heading)
+                         if depth >= shared and not (
+                             depth == len(heading) - 1 and depth > 0
+                             and _repeats_paragraph(text, (section["paragraphs"] or [None])[0]))],
+            "type": section.get("type"), "departments": section.get("departments") or [],
+            "paragraphs": paragraphs,
+        })
+        previous_heading = heading
+    return blocks
+
+
+@bp.get("/issues/<issue_id>")
+def show(issue_id: str):
+    bulletin = _lookup(issue_id)
+    query = request.args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
+    has_source = get_service().source_file(issue_id) is not None
+    return render_template("issue.html", issue=bulletin["issue"], query=query,
+                           blocks=section_blocks(bulletin, _query_pattern(query)),
+                           has_source=has_source)
+
+
+def _text_mimetype(path: str) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    try:
+        head.decode("utf-8")
+        return "text/plain; charset=utf-8"
+    except UnicodeDecodeError as error:
+        if error.start > len(head) - 4:  # a character cut by the 64 KiB window
+            return "text/plain; charset=utf-8"
+        return "text/plain; charset=gb18030"
+
+
+@bp.get("/issues/<issue_id>/source")
+def source(issue_id: str):
+    if not ISSUE_ID.fullmatch(issue_id):
+        abort(404)
+    path = get_service().source_file(issue_id)
+    if not path or not os.path.isfile(path):
+        abort(404)
+    is_pdf = str(path).lower().endswith(".pdf")
+    return send_file(os.path.abspath(path), as_attachment=False,
+                     mimetype="application/pdf" if is_pdf else _text_mimetype(path),
+                     download_name=os.path.basename(path), conditional=True)
