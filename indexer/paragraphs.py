@@ -40,8 +40,17 @@ def normalise_spacing(text: str) -> str:
     return "\u3000".join(_SPACE_NEAR_CJK.sub("", piece).strip() for piece in pieces)
 
 
+_COLUMN_GAP = re.compile(r"(?<=\S)(?: {2,}|\t+)(?=\S)")
+
+
 def clean_line(text: str) -> str:
-    return normalise_spacing(_LEADING_BULLET.sub("", text))
+    """One physical line, tidied: no list bullet, a wide gap (two-column list) kept as U+3000."""
+    text = _COLUMN_GAP.sub("\u3000", _LEADING_BULLET.sub("", text).strip())
+    return normalise_spacing(text)
+
+
+def is_table_row(text: str) -> bool:
+    return "\u3000" in text
 
 
 def display_width(text: str) -> float:
@@ -85,7 +94,7 @@ def _ends_paragraph(line: Line, text: str, first_of_paragraph: bool, full_width:
 
 
 def _starts_paragraph(line: Line, text: str, previous_text: str) -> bool:
-    if line.indented:
+    if line.indented or is_table_row(text) or is_table_row(previous_text):
         return True
     marker = marker_of(text)
     if marker is None:

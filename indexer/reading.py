@@ -96,20 +96,33 @@ def decode_text(path: str, data: bytes) -> str:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return _checked(path, data.decode(codec, errors="replace"))
-    if _looks_utf16(data):
-        codec = "utf-16-le" if data[1:200:2].count(0) > data[0:200:2].count(0) else "utf-16-be"
-        return _checked(path, data.decode(codec, errors="replace"))
-    for codec in ("utf-8", "gb18030"):
+    try:
+        return _checked(path, data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    # No BOM and not UTF-8: take the candidate whose decoding reads most like Chinese text.
+    best, best_score = None, 0.0
+    for codec in ("gb18030", "utf-16-le", "utf-16-be"):
         try:
-            return _checked(path, data.decode(codec))
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-    raise RefusedInput(path, "not readable text (unknown encoding or binary data)")
+        score = _plausibility(text)
+        if score > best_score:
+            best, best_score = text, score
+    if best is None or best_score < 0.9:
+        raise RefusedInput(path, "not readable text (unknown encoding or binary data)")
+    return _checked(path, best)
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:400]
-    return len(sample) >= 4 and sample.count(0) >= len(sample) // 4
+def _plausibility(text: str) -> float:
+    """Share of characters that ordinary Chinese documents are made of."""
+    sample = text[:5000]
+    if not sample:
+        return 0.0
+    usual = sum(1 for ch in sample if ch.isspace() or " " <= ch <= "~" or "\u4e00" <= ch <= "\u9fff"
+                or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
+    return usual / len(sample)
 
 
 def _checked(path: str, text: str) -> str:

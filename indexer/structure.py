@@ -18,7 +18,7 @@ from .paragraphs import RawParagraph
 from .section_types import ATTACHMENT_TYPE, section_type
 
 # Children whose median length is below this are a list of remarks, not separate documents.
-TINY_ITEM_CHARS = 40
+TINY_ITEM_CHARS = 30
 LABEL_CHARS = 18
 
 
