@@ -110,7 +110,8 @@ def extract_metadata(header_lines: list[str], first_heading: str = "") -> IssueM
             end = published or date(year, 12, 31)
             period = (end - timedelta(days=6), end)
     else:
-        period = _monthly_period(first_heading, published, number_match)
+        period = _weekly_period(period_match, published, published.year if published else 0) if period_match else None
+        period = period or _monthly_period(first_heading, published, number_match)
         if period is None:
             raise MissingMetadata("cannot tell which month this monthly bulletin covers")
         year = int(number_match.group(1)) if number_match.group(1) else period[0].year
