@@ -1,0 +1,189 @@
+"""The search page and the bulletin view in a real browser: Debian's chromium driven by Playwright,
+headless, against a real server on 127.0.0.1 over a real index of the sample bulletins.
+
+Screenshots land in test-output/ for a person to look at."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE_NAMES
+
+CHROMIUM = os.environ.get("BULLETIN_CHROMIUM") or "/usr/bin/chromium"
+OUTPUT = REPO / "test-output"
+SHALE_GAS = "页岩气勘探开发项目经理部"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no chromium at {CHROMIUM} (apt-get install chromium, or set BULLETIN_CHROMIUM)"),
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(corpus_dir, tmp_path_factory):
+    from indexer.search.indexing import index_paths
+
+    folder = tmp_path_factory.mktemp("browser-index")
+    index_paths([str(corpus_dir / f"{name}.pdf") for name in SAMPLE_NAMES], str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_url(index_dir):
+    """The app on a real WSGI server, loopback, a free port, in a thread."""
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(index_dir)}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="web-under-test", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shale_gas_paragraphs(index_dir) -> set[str]:
+    """The paragraph ids of the 000 bulletin's section about the shale-gas project department."""
+    from indexer.search.service import open_service
+
+    bulletin = open_service(str(index_dir)).issue("2022-w40")
+    [section] = [s for s in bulletin["sections"] if SHALE_GAS in s["text"].replace(" ", "")]
+    return {p["id"] for p in section["paragraphs"]}
+
+
+def screenshot(page, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / name), full_page=False)
+
+
+def search_for(page, base_url: str, query: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("#q", query)
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+
+
+def total_shown(page) -> int:
+    return int(re.search(r"(\d+)", page.inner_text(".result-summary strong")).group(1))
+
+
+def facet_counts(page, facet: str) -> dict[str, int]:
+    counts = {}
+    for item in page.query_selector_all(f'.facet[data-facet="{facet}"] li'):
+        counts[item.query_selector(".facet-value").inner_text()] = \
+            int(item.query_selector(".count").inner_text())
+    return counts
+
+
+def test_typing_a_query_finds_the_shale_gas_section_first(page, base_url, shale_gas_paragraphs):
+    search_for(page, base_url, "应急厅 上门服务")
+    assert page.input_value("#q") == "应急厅 上门服务"
+    first = page.locator(".hit").first
+    assert "窗口工作周报 2022年第40期" in first.inner_text()
+    fragment = first.locator(".hit-title a").get_attribute("href").split("#")[1]
+    assert fragment in shale_gas_paragraphs
+    assert "应急管理厅" in first.locator(".badge").all_inner_texts()
+    assert first.locator("mark").count() > 0
+    screenshot(page, "search-page.png")
+
+
+def test_clicking_a_department_facet_changes_counts_and_results(page, base_url):
+    search_for(page, base_url, "上门服务")
+    before_total, before_departments = total_shown(page), facet_counts(page, "department")
+    before_hits = page.locator(".hit-title a").evaluate_all("links => links.map(a => a.href)")
+    assert "应急管理厅" in before_departments
+    with page.expect_navigation():
+        page.click('.facet[data-facet="department"] a:has-text("应急管理厅")')
+    assert page.locator(".chip", has_text="部门：应急管理厅").count() == 1
+    assert page.locator('.facet[data-facet="department"] li.selected', has_text="应急管理厅").count() == 1
+    after_total, after_departments = total_shown(page), facet_counts(page, "department")
+    after_hits = page.locator(".hit-title a").evaluate_all("links => links.map(a => a.href)")
+    assert after_total == before_departments["应急管理厅"] < before_total
+    assert after_departments != before_departments and after_hits != before_hits
+    for hit in page.locator(".hit").all():
+        assert "应急管理厅" in hit.locator(".badge").all_inner_texts()
+    screenshot(page, "search-page-filtered.png")
+    # the chip's × takes the filter away again
+    with page.expect_navigation():
+        page.click(".chip a")
+    assert total_shown(page) == before_total
+
+
+def test_clicking_a_hit_lands_on_the_marked_paragraph_in_view(page, base_url, shale_gas_paragraphs):
+    search_for(page, base_url, "应急厅 上门服务")
+    with page.expect_navigation():
+        page.locator(".hit-title a").first.click()
+    assert re.search(r"/issues/2022-w40\?q=.+#", page.url)
+    fragment = page.url.split("#")[1]
+    assert fragment in shale_gas_paragraphs
+    target = page.locator(f'[id="{fragment}"]')
+    assert target.evaluate("el => el.matches(':target')")
+    box, height = target.bounding_box(), page.evaluate("innerHeight")
+    assert box and 0 <= box["y"] and box["y"] + min(box["height"], 100) <= height
+    style = target.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert style not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert target.locator("mark").count() > 0  # the query is highlighted in the paragraph
+    assert SHALE_GAS in target.inner_text().replace(" ", "")
+    screenshot(page, "bulletin-view.png")
+
+
+def test_script_in_the_query_is_shown_as_text(page, base_url):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    payload = "<script>alert(1)</script>"
+    search_for(page, base_url, payload)
+    assert page.input_value("#q") == payload
+    assert payload in page.inner_text("main")
+    page.goto(base_url + "/issues/2022-w40?q=" + "%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert payload in page.inner_text(".highlight-note")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def test_empty_state_and_phone_width(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                  is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/?q=上门服务")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
+        assert page.locator(".hit").first.is_visible()
+        screenshot(page, "search-page-phone.png")
+        page.goto(base_url + "/?q=上门服务&department=省药监局")
+        assert "没有找到" in page.inner_text(".empty-state")
+        assert page.locator(".drop-filter").count() == 1
+        screenshot(page, "empty-state-phone.png")
+        page.goto(base_url + "/issues/2022-w40")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
+        screenshot(page, "bulletin-view-phone.png")
+    finally:
+        context.close()

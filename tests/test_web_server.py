@@ -1,0 +1,53 @@
+"""``bulletin-search serve`` runs the app on waitress, on loopback, and answers."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO, SAMPLE_NAMES
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_answers_on_loopback_with_waitress(corpus_dir, tmp_path):
+    from indexer.search.indexing import index_paths
+
+    index_paths([str(corpus_dir / f"{SAMPLE_NAMES[0]}.pdf")], str(tmp_path / "index"))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "serve", "--port", str(port), "--threads", "4",
+         "--index-dir", str(tmp_path / "index")],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline, last_error = time.monotonic() + 30, None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                    health = json.load(reply)
+                    server_header = reply.headers.get("Server", "")
+                break
+            except OSError as error:
+                last_error = error
+                assert server.poll() is None, server.stdout.read().decode()
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"server did not answer: {last_error}")
+        assert health == {"status": "ok", "issues": 1, "sections": health["sections"]}
+        assert "bulletin-search" in server_header  # waitress's ident, not the development server
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=%E4%B8%8A%E9%97%A8", timeout=10) as reply:
+            assert "找到" in reply.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
