@@ -1,0 +1,290 @@
+"""Typesetting a generated issue as a PDF laid out like the originals.
+
+A4, reportlab's built-in CID font STSong-Light (no font download), 28 characters a line with a
+2-character first-line indent, justified lines with closing punctuation allowed to hang in the margin,
+the title in large red type, a red rule under the header, page numbers ``— N —`` at the foot and the
+distribution block between two rules at the end.
+
+``layout_issue`` is pure (no reportlab canvas): it breaks lines and pages and says where each line
+goes, so tests can compare what pdfplumber reads back with what was laid out, and the generator
+can tell on which page each section starts. ``write_issue_pdf`` draws a layout with the canvas
+directly (no platypus: one text object per page keeps it fast).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from .bulletin import DemoIssue
+
+FONT = "STSong-Light"
+PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898
+LEFT = 79.4
+BODY_SIZE = 15.5
+TRACKING = 0.29  # 28 characters of 15.5 pt fill the 442 pt measure, as in the originals
+EM = BODY_SIZE + TRACKING
+CHARS_PER_LINE = 28
+MEASURE = CHARS_PER_LINE * EM
+RIGHT = LEFT + MEASURE
+LINE_PITCH = 28.0
+BODY_TOP = 104.0  # baseline of the first body line on pages after the first
+BODY_BOTTOM = 752.0  # no body baseline below this
+FOOTER_BASELINE = 792.0
+RED = (0.85, 0.05, 0.05)
+MAX_EXTRA_SPACING = 1.6  # beyond this a line stays ragged (pdfplumber would read a gap as a space)
+
+CLOSING = set("，。、；：！？）》”’…%")
+OPENING = set("（《“‘")
+_TOKEN = re.compile(r"[0-9A-Za-z.%/+\-]+| +|.", re.S)
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    x: float
+    baseline: float  # distance from the top of the page
+    text: str
+    size: float
+    char_space: float = TRACKING
+    bold: bool = False
+    red: bool = False
+
+
+@dataclass
+class Page:
+    number: int
+    texts: list[PlacedText] = field(default_factory=list)
+    rules: list[tuple[float, float, float, bool]] = field(default_factory=list)  # x0, y, x1, red
+
+    def lines(self) -> list[str]:
+        """The page's text lines, top to bottom, as pdfplumber's extract_text gives them."""
+        rows: dict[float, list[PlacedText]] = {}
+        for placed in self.texts:
+            rows.setdefault(round(placed.baseline, 1), []).append(placed)
+        out = []
+        for baseline in sorted(rows):
+            parts = [p.text for p in sorted(rows[baseline], key=lambda p: p.x)]
+            out.append(re.sub(r" +", " ", " ".join(parts)).strip())
+        return out
+
+
+@dataclass
+class Layout:
+    pages: list[Page]
+    block_pages: list[int]  # page (1-based) on which each block of the issue starts
+
+    def section_pages(self, issue: DemoIssue) -> list[Optional[int]]:
+        """Page on which each section's first paragraph starts."""
+        pages: list[Optional[int]] = [None] * len(issue.sections)
+        for block, page in zip(issue.blocks, self.block_pages):
+            if block.section is not None and pages[block.section] is None:
+                pages[block.section] = page
+        return pages
+
+
+@lru_cache(maxsize=1)
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+@lru_cache(maxsize=4096)
+def _unit_width(char: str) -> float:
+    """Advance width of a character at 1 pt, without tracking."""
+    _register_font()
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.stringWidth(char, FONT, 1.0)
+
+
+def text_width(text: str, size: float, char_space: float = TRACKING) -> float:
+    return sum(_unit_width(c) for c in text) * size + char_space * len(text)
+
+
+def break_lines(text: str, first_indent: float = 2 * EM, size: float = BODY_SIZE) -> list[tuple[str, bool]]:
+    """Break a paragraph into lines: (line text, is the paragraph's last line).
+
+    Numbers and Latin words stay whole; a closing mark may hang past the right margin; an opening
+    mark never ends a line.
+    """
+    tokens = _TOKEN.findall(text)
+    lines: list[list[str]] = [[]]
+    width = 0.0
+    available = MEASURE - first_indent
+    for token in tokens:
+        current = lines[-1]
+        if token.isspace() and not current:
+            continue  # no space at the start of a line
+        w = text_width(token, size)
+        if width + w <= available + 0.01 or not current:
+            current.append(token)
+            width += w
+            continue
+        if token in CLOSING and not (current and current[-1] in CLOSING):
+            current.append(token)  # hangs in the margin
+            width += w
+            continue
+        new = [] if token.isspace() else [token]
+        while current and (current[-1] in OPENING or current[-1].isspace()):
+            new.insert(0, current.pop())  # an opening mark never ends a line
+        while new and new[0] in CLOSING and len(current) > 1:
+            new.insert(0, current.pop())  # a closing mark never starts one
+        new = [t for t in new if not t.isspace()]
+        lines.append(new)
+        width = text_width("".join(new), size)
+        available = MEASURE
+    result = []
+    for index, line in enumerate(lines):
+        while line and line[-1].isspace():
+            line.pop()
+        if line:
+            result.append(("".join(line), index == len(lines) - 1))
+    return result
+
+
+def _justified_spacing(line: str, available: float, size: float) -> float:
+    natural = text_width(line, size)
+    if len(line) < 2 or natural >= available:
+        return TRACKING
+    extra = (available - natural) / (len(line) - 1)
+    return TRACKING + extra if extra <= MAX_EXTRA_SPACING else TRACKING
+
+
+class _Pager:
+    def __init__(self):
+        self.pages: list[Page] = [Page(1)]
+        self.y = BODY_TOP
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    def new_page(self) -> None:
+        self.pages.append(Page(len(self.pages) + 1))
+        self.y = BODY_TOP
+
+    def room(self) -> int:
+        return int((BODY_BOTTOM - self.y) // LINE_PITCH) + 1
+
+
+def _centered(text: str, baseline: float, size: float, **style) -> PlacedText:
+    width = text_width(text, size, 0)
+    return PlacedText(PAGE_WIDTH / 2 - width / 2, baseline, text, size, 0, **style)
+
+
+def layout_issue(issue: DemoIssue) -> Layout:
+    pager = _Pager()
+    block_pages: list[int] = []
+    header_y = 100.0
+    blocks = list(issue.blocks)
+    body_start = 0
+    # --- the header on page 1
+    for index, block in enumerate(blocks):
+        if block.role in ("h1", "para", "h2"):
+            body_start = index
+            break
+        page = pager.page
+        block_pages.append(1)
+        if block.role == "title":
+            page.texts.append(_centered(block.text, header_y, 36, bold=True, red=True))
+            header_y += 34
+        elif block.role == "number":
+            page.texts.append(_centered(block.text, header_y, 14))
+            header_y += 26
+        elif block.role == "center_date":
+            name, _, when = block.text.partition(" ")
+            page.texts.append(PlacedText(LEFT, header_y, name, 13, 0))
+            page.texts.append(PlacedText(RIGHT - 6 - text_width(when, 13, 0), header_y, when, 13, 0))
+            header_y += 10
+            page.rules.append((LEFT, header_y, RIGHT - 6, True))
+            header_y += 30
+        elif block.role == "center":
+            page.texts.append(_centered(block.text, header_y, 13))
+            header_y += 20
+        elif block.role == "date":
+            page.texts.append(_centered(block.text, header_y, 13))
+            header_y += 10
+            page.rules.append((LEFT, header_y, RIGHT - 6, True))
+            header_y += 30
+        elif block.role in ("subtitle", "period"):
+            page.texts.append(_centered(block.text, header_y, BODY_SIZE, bold=block.role == "subtitle"))
+            header_y += LINE_PITCH
+    pager.y = header_y + 8
+    # --- body
+    dist = [b for b in blocks[body_start:] if b.role == "dist"]
+    body = [b for b in blocks[body_start:] if b.role != "dist"]
+    for position, block in enumerate(body):
+        lines = break_lines(block.text)
+        heading = block.role in ("h1", "h2")
+        next_is_text = position + 1 < len(body)
+        needed = len(lines) + (1 if heading and next_is_text else 0)
+        if heading and pager.room() < needed:
+            pager.new_page()  # keep a heading with the first line after it
+        elif pager.room() < 1:
+            pager.new_page()
+        block_pages.append(pager.page.number)
+        for line_index, (line, last) in enumerate(lines):
+            if pager.room() < 1:
+                pager.new_page()
+            indent = 2 * EM if line_index == 0 else 0.0
+            spacing = TRACKING if last else _justified_spacing(line, MEASURE - indent, BODY_SIZE)
+            pager.page.texts.append(PlacedText(LEFT + indent, pager.y, line, BODY_SIZE, spacing,
+                                               bold=block.role == "h1"))
+            pager.y += LINE_PITCH
+    # --- the distribution block, between two rules, kept together at the end
+    if dist:
+        needed = 20 * len(dist) + 30
+        if pager.y + needed > BODY_BOTTOM + 20:
+            pager.new_page()
+        y = max(pager.y + 10, BODY_BOTTOM + 20 - needed)
+        pager.page.rules.append((LEFT, y - 18, RIGHT - 6, False))
+        for block in dist:
+            block_pages.append(pager.page.number)
+            if block.text.startswith("（共印"):
+                x = RIGHT - 6 - text_width(block.text, 13, 0)
+            else:
+                x = LEFT
+            pager.page.texts.append(PlacedText(x, y, block.text, 13, 0))
+            y += 20
+        pager.page.rules.append((LEFT, y - 12, RIGHT - 6, False))
+    for page in pager.pages:
+        page.texts.append(_centered(f"— {page.number} —", FOOTER_BASELINE, 14))
+    return Layout(pager.pages, block_pages)
+
+
+def write_issue_pdf(issue: DemoIssue, path, layout: Optional[Layout] = None, compress: bool = True) -> Layout:
+    """Typeset the issue to ``path``; returns the layout used. Output is byte-for-byte reproducible."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    _register_font()
+    layout = layout or layout_issue(issue)
+    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=int(compress))
+    canvas.setTitle(f"{issue.title} {issue.year}年第{issue.number}期")
+    canvas.setAuthor("bulletin-search demo generator")
+    for page in layout.pages:
+        for x0, y, x1, red in page.rules:
+            canvas.setStrokeColorRGB(*(RED if red else (0, 0, 0)))
+            canvas.setLineWidth(1.5 if red else 0.8)
+            canvas.line(x0, PAGE_HEIGHT - y, x1, PAGE_HEIGHT - y)
+        text = canvas.beginText()
+        current = None
+        for placed in page.texts:
+            style = (placed.size, placed.char_space, placed.bold, placed.red)
+            if style != current:
+                text.setFont(FONT, placed.size)
+                text.setCharSpace(placed.char_space)
+                text.setTextRenderMode(2 if placed.bold else 0)
+                colour = RED if placed.red else (0, 0, 0)
+                text.setFillColorRGB(*colour)
+                text.setStrokeColorRGB(*colour)
+                current = style
+            text.setTextOrigin(placed.x, PAGE_HEIGHT - placed.baseline)
+            text.textOut(placed.text)
+        canvas.setLineWidth(0.35)  # the stroke of fake-bold glyphs
+        canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return layout
