@@ -71,6 +71,10 @@ def test_segments_text_reads_the_shapes_a_segmentation_may_take():
     assert segments_text(["应急厅", "上门服务"]) == "应急厅 | 上门服务"
     assert segments_text([["上门", "服务"], ["应急厅"]]) == "上门 / 服务 | 应急厅"
     assert segments_text(None) == ""
+    assert segments_text([{"word": "上门服务", "segments": ["上门", "服务"], "phrase": False, "department": None},
+                          {"word": "应急厅", "segments": ["应急", "厅"], "phrase": False, "department": "应急管理厅"},
+                          {"word": "一件事", "segments": ["一件", "事"], "phrase": True, "department": None}]) == \
+        "上门 / 服务 | 应急厅（部门：应急管理厅） | “一件事”"
 
 
 def test_highlight_escapes_the_text_and_adds_only_marks():

@@ -115,8 +115,13 @@ def segments_text(segments) -> str:
     for item in segments:
         if isinstance(item, (list, tuple)):
             parts.append(" / ".join(str(s) for s in item))
-        elif isinstance(item, dict):
-            parts.append(" / ".join(str(s) for s in (item.get("segments") or [item.get("word", "")])))
+        elif isinstance(item, dict):  # {"word", "segments", "phrase", "department"}
+            text = " / ".join(str(s) for s in (item.get("segments") or [item.get("word", "")]))
+            if item.get("phrase"):
+                text = f"“{item.get('word', text)}”"
+            if item.get("department"):
+                text = f"{item.get('word', text)}（部门：{item['department']}）"
+            parts.append(text)
         else:
             parts.append(str(item))
     return " | ".join(p for p in parts if p)

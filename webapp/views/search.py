@@ -14,13 +14,14 @@ bp = Blueprint("search", __name__)
 PARAM_LABELS = {**FILTER_LABELS, "sort": "排序", "page": "页码", "per_page": "每页条数", "q": "检索词"}
 
 
-def _bad_parameter_message(message: str, pairs) -> tuple[str, str | None]:
+def _bad_parameter_message(bad: Exception, pairs) -> tuple[str, str | None]:
     """A Chinese sentence for a service BadParameter, and a link dropping the parameter it names."""
-    for name, label in PARAM_LABELS.items():
-        if re.match(rf"\W*{re.escape(name)}\b", message):
-            fixed = without(pairs, name) if name != "q" else None
-            return f"“{label}”的取值有误，请修改后重试。", search_url(fixed) if fixed is not None else None
-    return "检索条件有误，请修改后重试。", None
+    name = getattr(bad, "name", None) or next(
+        (n for n in PARAM_LABELS if re.match(rf"\W*{re.escape(n)}\b", str(bad))), None)
+    if name not in PARAM_LABELS:
+        return "检索条件有误，请修改后重试。", None
+    fix_url = search_url(without(pairs, name)) if name != "q" else None
+    return f"“{PARAM_LABELS[name]}”的取值有误，请修改后重试。", fix_url
 
 
 @bp.get("/")
@@ -37,7 +38,7 @@ def index():
     try:
         reply = service.search_params(pairs)
     except BadParameter as bad:
-        message, fix_url = _bad_parameter_message(str(bad), pairs)
+        message, fix_url = _bad_parameter_message(bad, pairs)
         return render_template("search.html", query=query, error=message, error_detail=str(bad),
                                fix_url=fix_url, stats=service.stats()), 400
 
