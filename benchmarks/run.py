@@ -288,7 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         if Path(args.notes).is_file():
             report += "\n" + Path(args.notes).read_text("utf-8")
         print(report)
-        Path(args.output).write_text(report, "utf-8")
+        output = Path(args.output)
+        previous = output.read_text("utf-8") if output.is_file() else ""
+        if "## Load test" in previous:  # written by benchmarks.load; kept until that is run again
+            report = report.rstrip() + "\n\n" + previous[previous.index("## Load test"):]
+        output.write_text(report, "utf-8")
         (work / "results.json").write_text(json.dumps(results, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)
