@@ -95,3 +95,17 @@ def test_bad_usage_exits_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["parse"])
     assert exit_info.value.code == 2
+
+
+def test_a_300_page_pdf_is_refused_without_parsing_it(tmp_path, capsys):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "report-300-pages.pdf"
+    pdf = canvas.Canvas(str(path))
+    for number in range(300):
+        pdf.drawString(72, 720, f"page {number + 1}")
+        pdf.showPage()
+    pdf.save()
+    assert main(["parse", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "300 pages" in err
