@@ -133,7 +133,7 @@ class _Slot:
     published: date
 
 
-def _calendar_until(end_year: int) -> list[_Slot]:
+def series_calendar(end_year: int) -> list[_Slot]:
     slots: list[_Slot] = []
     total = 0
     for year in range(FIRST_YEAR, end_year + 1):
@@ -152,12 +152,12 @@ def issue_calendar(n: int) -> list[_Slot]:
     """The n issues an archive of that size holds, in publication order."""
     if n <= 0:
         return []
-    full = _calendar_until(CALENDAR_END_YEAR)
+    full = series_calendar(CALENDAR_END_YEAR)
     if n >= len(full):
         end_year = CALENDAR_END_YEAR
         while len(full) < n:
             end_year += 1
-            full = _calendar_until(end_year)
+            full = series_calendar(end_year)
         return full[:n]
     weekly = [s for s in full if s.kind == WEEKLY]
     monthly = [s for s in full if s.kind == MONTHLY]
@@ -167,13 +167,15 @@ def issue_calendar(n: int) -> list[_Slot]:
 
 
 def _spread(items: list, k: int) -> list:
-    """k items evenly spread over the list, its last item included."""
+    """k items evenly spread over the list, its first and last included."""
     if k <= 0:
         return []
     if k >= len(items):
         return list(items)
-    step = len(items) / k
-    return [items[len(items) - 1 - int(i * step)] for i in range(k)][::-1]
+    if k == 1:
+        return [items[-1]]
+    step = (len(items) - 1) / (k - 1)
+    return [items[round(i * step)] for i in range(k)]
 
 
 def year_style(year: int) -> Style:
@@ -379,6 +381,8 @@ class _IssueWriter:
         return head + space_numbers(paragraph[len(head):])
 
     def _departments_in(self, text: str) -> list[str]:
+        for body in C.NOT_PROVINCIAL:  # 国家发展改革委 does not name 发展改革委
+            text = text.replace(body, "#" * len(body))
         positions = {}
         for canonical, form in self.used_forms.items():
             at = text.find(form)
