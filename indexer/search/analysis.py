@@ -1,0 +1,222 @@
+"""Text analysis for the index, independent of any search engine.
+
+Two views of the same text, each a stream of ``Token(text, pos, start, end)`` where ``pos`` is a
+token index (for phrases) and ``text[start:end]`` is the token as written:
+
+* ``word_tokens``: jieba words in search mode. A compound's sub-words (行政 许可 of 行政许可)
+  share the compound's position, so the main words keep consecutive positions and a phrase of
+  main words still matches. Used for ranking.
+* ``bigram_tokens``: overlapping character bigrams of every run of letters/digits/CJK, whitespace
+  skipped, punctuation ending a run; the last character of each run is also emitted alone so a
+  one-character query can be answered by a prefix lookup. A word occurs as a substring of a run
+  exactly when its bigrams occur as a phrase, so recall never depends on how jieba cut a sentence
+  (Ctrl+F parity). Used for matching.
+
+Both fold full-/half-width forms and case one character at a time, so offsets stay those of the
+original text. No stemming and no stop words: they lose Chinese meaning.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from ..departments import all_written_forms
+
+# Domain phrases jieba's general dictionary cuts apart; whole they rank as one word.
+DOMAIN_TERMS: tuple[str, ...] = (
+    "一网通办", "一件事一次办", "高效办成一件事", "综合窗口", "综窗", "厅长进大厅",
+    "政务服务", "政务大厅", "全程网办", "跨省通办", "一窗通办", "好差评", "帮办代办",
+    "容缺受理", "告知承诺", "办件量", "办结率", "满意率", "天府通办", "四川一体化政务服务平台",
+    "营商环境", "大厅巡查", "窗口工作周报", "政务窗口月报",
+)
+
+
+class Token(NamedTuple):
+    text: str  # folded form, what the index stores
+    pos: int  # token index, not a character offset
+    start: int  # text[start:end] is the token as written
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Full-width to half-width and lower case, only where that keeps one character for one."""
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """The text with every character folded; the same length as the input, offsets unchanged."""
+    if text.isascii():
+        return text.lower()
+    return "".join(fold_char(ch) for ch in text)
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, digits and CJK ideographs: what a search can ask for. Punctuation is not."""
+    return ch.isalnum()
+
+
+def compact(text: str) -> str:
+    """Folded text with whitespace removed: how the bulletins are compared (DOMAIN.md)."""
+    return "".join(fold(text).split())
+
+
+# --- jieba, loaded once per process -------------------------------------------------------------
+
+_tokenizer = None
+_tokenizer_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    """Where jieba's 0.6 s prefix-dictionary cache survives between runs (not /tmp, which is wiped)."""
+    base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "bulletin-search")
+    return Path(base)
+
+
+def _writable_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if os.access(path, os.W_OK):
+            return path
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
+
+
+def user_words() -> list[str]:
+    """Department names in every written form, and the domain terms, longest first."""
+    words = set(all_written_forms()) | {fold(t) for t in DOMAIN_TERMS}
+    return sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))
+
+
+def jieba_tokenizer():
+    """The process's private jieba tokenizer, with our user dictionary; never jieba's global one."""
+    global _tokenizer
+    if _tokenizer is not None:
+        return _tokenizer
+    with _tokenizer_lock:
+        if _tokenizer is None:
+            import jieba
+
+            logging.getLogger("jieba").setLevel(logging.WARNING)  # no "Loading model" chatter
+            tk = jieba.Tokenizer()
+            tk.tmp_dir = str(_writable_dir(cache_dir()))
+            tk.cache_file = "jieba.cache"
+            tk.initialize()
+            for word in user_words():
+                tk.add_word(word)
+            _tokenizer = tk
+    return _tokenizer
+
+
+# --- the two token streams ----------------------------------------------------------------------
+
+def _sub_words(tk, word: str) -> list[tuple[str, int]]:
+    """jieba's search-mode sub-words of a compound (2- and 3-grams it knows), with their offsets."""
+    found = []
+    for n in (2, 3):
+        if len(word) > n:
+            for i in range(len(word) - n + 1):
+                gram = word[i:i + n]
+                if tk.FREQ.get(gram):
+                    found.append((gram, i))
+    return found
+
+
+def word_tokens(text: str, subwords: bool = True) -> Iterator[Token]:
+    """jieba words of the folded text; sub-words share their compound's position."""
+    tk = jieba_tokenizer()
+    folded = fold(text)
+    offset = 0
+    pos = 0
+    for word in tk.cut(folded, HMM=True):
+        start = offset
+        offset += len(word)
+        if not any(is_word_char(ch) for ch in word):
+            continue  # whitespace and punctuation take no position
+        if subwords:
+            for gram, i in _sub_words(tk, word):
+                yield Token(gram, pos, start + i, start + i + len(gram))
+        yield Token(word, pos, start, offset)
+        pos += 1
+
+
+def bigram_tokens(text: str) -> Iterator[Token]:
+    """Overlapping bigrams of each run of word characters (whitespace skipped), plus each run's
+    last character alone; see the module docstring for why."""
+    folded = fold(text)
+    pos = 0
+    run: list[int] = []  # offsets of the current run's characters
+
+    def close_run():
+        nonlocal pos
+        for a, b in zip(run, run[1:]):
+            yield Token(folded[a] + folded[b], pos, a, b + 1)
+            pos += 1
+        if run:
+            last = run[-1]
+            yield Token(folded[last], pos, last, last + 1)
+            pos += 1
+
+    for i, ch in enumerate(folded):
+        if is_word_char(ch):
+            run.append(i)
+        elif not ch.isspace():
+            yield from close_run()
+            run = []
+    yield from close_run()
+
+
+def runs(text: str) -> list[str]:
+    """The runs of word characters of a query word, whitespace skipped, punctuation splitting."""
+    found, current = [], []
+    for ch in fold(text):
+        if is_word_char(ch):
+            current.append(ch)
+        elif not ch.isspace() and current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    return found
+
+
+def bigrams(run: str) -> list[str]:
+    """The bigram terms a run of word characters is indexed as (a one-character run: itself)."""
+    return [run[i:i + 2] for i in range(len(run) - 1)] or [run]
+
+
+def segments(word: str) -> list[str]:
+    """How a query word is segmented like the text: jieba's words, each compound split into the
+    finest tiling by dictionary sub-words (上门服务 -> 上门 服务), so a word whose parts stand
+    apart in a section (上门辅导服务) still matches. Punctuation-only pieces are dropped."""
+    tk = jieba_tokenizer()
+    out: list[str] = []
+    for w in tk.cut(compact(word), HMM=True):
+        if any(is_word_char(ch) for ch in w):
+            out.extend(_finest_tiling(tk, w))
+    return out
+
+
+def _finest_tiling(tk, word: str) -> list[str]:
+    """Split a compound into known 2-/3-character words covering it exactly, else keep it whole."""
+    if len(word) < 4:
+        return [word]
+    best: dict[int, list[str]] = {0: []}  # prefix length -> tiling with the most parts
+    for end in range(2, len(word) + 1):
+        for n in (2, 3):
+            start = end - n
+            if start in best and tk.FREQ.get(word[start:end]):
+                candidate = best[start] + [word[start:end]]
+                if end not in best or len(candidate) > len(best[end]):
+                    best[end] = candidate
+    return best.get(len(word)) or [word]

@@ -1,0 +1,230 @@
+"""``bulletin-search index``: add bulletin files to the index, incrementally and safely.
+
+* Incremental by content: a file whose sha256 is recorded is skipped; a changed file replaces its
+  issue's sections; ``prune`` drops issues whose files are gone.
+* ``rebuild`` (and a schema version change) writes a new generation beside the live one and swaps
+  it in atomically (store.py), so a searcher never sees a half-built index.
+* One writer at a time (store.WriterLock); the second gets ``IndexBusy`` with a clear message.
+* An index that fails to open is reported, never deleted.
+* One issue found twice (a .txt and a .pdf of it) is one issue; the PDF is its source, since
+  it carries page numbers.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from ..model import RefusedInput
+from . import engine, store
+from .store import IndexBusy
+
+__all__ = ["IndexBusy", "IndexReport", "index_paths", "collect_files"]
+
+SUFFIXES = (".pdf", ".txt")
+Progress = Optional[Callable[[int, int, str], None]]
+
+
+@dataclass
+class IndexReport:
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    duplicates: int = 0  # files holding an issue another file already provides
+    pruned: int = 0
+    refused: list = field(default_factory=list)  # RefusedInput
+    sections: int = 0  # sections written in this run
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    def summary(self) -> str:
+        extra = ""
+        if self.duplicates:
+            extra += f", {self.duplicates} duplicate"
+        if self.pruned:
+            extra += f", {self.pruned} pruned"
+        return (f"indexed {self.new} new, {self.replaced} replaced, {self.unchanged} unchanged, "
+                f"{len(self.refused)} refused{extra}; {self.sections} sections in {self.seconds:.1f} s"
+                + (" (rebuilt)" if self.rebuilt else ""))
+
+
+def collect_files(paths: Iterable[str]) -> list[str]:
+    """Every .pdf/.txt under the paths, absolute, each once; a PDF before the .txt of its name so
+    the preferred source of an issue is usually met first."""
+    found = set()
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found.update(str(f.resolve()) for f in path.rglob("*")
+                         if f.is_file() and f.suffix.lower() in SUFFIXES)
+        elif path.is_file():
+            found.add(str(path.resolve()))
+    return sorted(found, key=lambda f: (os.path.dirname(f), Path(f).stem, _rank(f), f))
+
+
+def _rank(path: str) -> int:
+    return 0 if path.lower().endswith(".pdf") else 1
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _default_parse(path: str):
+    from ..parser import parse_file
+    return parse_file(path)
+
+
+def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: bool = False,
+                progress: Progress = None, on_refused: Optional[Callable] = None,
+                parse: Optional[Callable] = None) -> IndexReport:
+    """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
+
+    ``progress(done, total, path)`` is called before each file and once at the end;
+    ``on_refused(RefusedInput)`` for each file that cannot be read as a bulletin.
+    """
+    started = time.monotonic()
+    index_dir = Path(index_dir)
+    parse = parse or _default_parse
+    files = collect_files(paths)
+    report = IndexReport()
+    with store.WriterLock(index_dir):
+        if store.live_generation(index_dir) is not None:
+            store.remove_stale_generations(index_dir)
+        run = _Run(index_dir, rebuild, report)
+        if run.carried_sources:  # a schema change: keep every issue the old index held
+            files = collect_files(files + [p for p in run.carried_sources if os.path.isfile(p)])
+        try:
+            if prune:
+                run.prune()
+            for done, path in enumerate(files):
+                if progress:
+                    progress(done, len(files), path)
+                run.add_file(path, parse, on_refused)
+            if progress:
+                progress(len(files), len(files), "")
+            run.commit()
+        except BaseException:
+            run.cancel()
+            raise
+    report.seconds = time.monotonic() - started
+    return report
+
+
+class _Run:
+    """One indexing run over one generation (the live one, or a new one being built)."""
+
+    def __init__(self, index_dir: Path, rebuild: bool, report: IndexReport):
+        self.index_dir = index_dir
+        self.report = report
+        self.carried_sources: list[str] = []
+        live = store.live_generation(index_dir)
+        if live is not None and not rebuild:
+            version = store.generation_meta(live).get("schema_version")
+            if version != engine.SCHEMA_VERSION:
+                rebuild = True
+                self.carried_sources = sorted(store.load_files(live))
+        self.building = live is None or rebuild
+        report.rebuilt = live is not None and rebuild
+        if self.building:
+            self.gen = store.new_generation(index_dir)
+            self.ix = engine.create_index(self.gen)
+            self.files: dict = {}
+        else:
+            self.gen = live
+            self.ix = engine.open_index(live)  # raises IndexUnreadable; nothing is deleted
+            self.files = store.load_files(live)
+        self.writer = engine.open_writer(self.ix)
+        self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
+        self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
+
+    def owner_of(self, issue_id: str) -> Optional[str]:
+        for path, rec in self.files.items():
+            if rec.get("issue_id") == issue_id and not rec.get("duplicate_of"):
+                return path
+        return None
+
+    def prune(self) -> None:
+        for path in [p for p in self.files if not os.path.exists(p)]:
+            rec = self.files.pop(path)
+            if rec.get("duplicate_of"):
+                continue
+            issue_id = rec["issue_id"]
+            engine.delete_issue(self.writer, issue_id)
+            self.dropped.add(issue_id)
+            self.report.pruned += 1
+            # a surviving duplicate of the issue is read again so it takes over
+            for other, orec in list(self.files.items()):
+                if orec.get("issue_id") == issue_id:
+                    del self.files[other]
+
+    def add_file(self, path: str, parse, on_refused) -> None:
+        sha = file_sha256(path)
+        rec = self.files.get(path)
+        if rec is not None and rec.get("sha256") == sha:
+            self.report.unchanged += 1
+            return
+        try:
+            bulletin = parse(path)
+        except RefusedInput as refusal:
+            return self._refuse(refusal, on_refused)
+        except Exception as e:  # one unreadable file must not stop a run over thousands
+            return self._refuse(RefusedInput(path, f"could not be read ({type(e).__name__}: {e})"),
+                                on_refused)
+        data = bulletin.to_dict()
+        data["issue"]["source"] = {"path": path, "sha256": sha}
+        issue_id = data["issue"]["id"]
+        if not store.valid_issue_id(issue_id):
+            return self._refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)
+        owner = self.owner_of(issue_id)
+        if owner is not None and owner != path and os.path.exists(owner):
+            if _rank(owner) <= _rank(path):  # the owner is as good a source (a PDF beats a .txt)
+                self.files[path] = {"sha256": sha, "issue_id": issue_id, "duplicate_of": owner}
+                self.report.duplicates += 1
+                return
+            self.files[owner] = dict(self.files[owner], duplicate_of=path)
+            self.report.duplicates += 1
+        if rec is not None and not rec.get("duplicate_of") and rec.get("issue_id") != issue_id:
+            engine.delete_issue(self.writer, rec["issue_id"])  # the file now holds another issue
+            self.dropped.add(rec["issue_id"])
+        existed = owner is not None or issue_id in self.outcome
+        engine.delete_issue(self.writer, issue_id)
+        for doc in engine.section_documents(data):
+            self.writer.add_document(**doc)
+        store.save_bulletin(self.gen, data)
+        self.dropped.discard(issue_id)
+        previous = self.outcome.get(issue_id, ("replaced" if existed else "new", 0))[0]
+        self.outcome[issue_id] = (previous, len(data["sections"]))
+        self.files[path] = {"sha256": sha, "issue_id": issue_id}
+
+    def _refuse(self, refusal: RefusedInput, on_refused) -> None:
+        self.report.refused.append(refusal)
+        if on_refused:
+            on_refused(refusal)
+
+    def commit(self) -> None:
+        self.writer.commit()
+        for issue_id in self.dropped:
+            store.delete_bulletin(self.gen, issue_id)
+        store.save_files(self.gen, self.files)
+        for kind, sections in self.outcome.values():
+            setattr(self.report, kind, getattr(self.report, kind) + 1)
+            self.report.sections += sections
+        if self.building:
+            store.mark_complete(self.gen, engine.SCHEMA_VERSION)
+            store.swap_in(self.index_dir, self.gen)
+
+    def cancel(self) -> None:
+        try:
+            self.writer.cancel()
+        finally:
+            if self.building:  # never the live generation: only the one this run was building
+                shutil.rmtree(self.gen, ignore_errors=True)

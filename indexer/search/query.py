@@ -1,0 +1,105 @@
+"""The query language of CONTRACT.md, read into plain data. Never raises on any input.
+
+    words        all must match (AND); each is segmented like the text
+    "…" / “…”    an exact phrase
+    -word        excludes sections holding the word (-"…" a phrase)
+    A OR B       either; binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c)
+    AND          the default, so ignored
+
+Broken syntax is read as plain words: an unclosed quote is dropped, a lone ``-`` or ``OR`` is
+ignored, characters that cannot be searched (``*``, ``:``, ``~``, brackets) simply match nothing
+and vanish.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..departments import canonical_department
+from . import analysis
+
+MAX_QUERY_CHARS = 256  # longer input is cut: nobody types more, and it bounds the work per request
+MAX_TERMS = 16
+
+_QUOTES = {'"': '"', "“": "”", "”": "”", "＂": "＂", "「": "」"}
+_TOKEN_RE = re.compile(r'-?["“”＂「][^"“”＂「」]*["”＂」]|\S+')
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as the user wrote it, folded, whitespace removed
+    phrase: bool = False
+    department: Optional[str] = None  # canonical name when the word names a department
+    segments: tuple[str, ...] = ()  # how the word is segmented like the text
+
+    def describe(self) -> dict:
+        return {"word": self.text, "segments": list(self.segments),
+                "phrase": self.phrase, "department": self.department}
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Term]] = field(default_factory=list)  # AND of ORs
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def positive_terms(self) -> list[Term]:
+        return [t for g in self.groups for t in g]
+
+
+def _make_term(raw: str, phrase: bool) -> Optional[Term]:
+    text = analysis.compact(raw)
+    if not analysis.runs(text):
+        return None  # nothing searchable: punctuation or operators only
+    department = None if phrase else canonical_department(text)
+    segs = tuple(analysis.segments(text))
+    return Term(text=text, phrase=phrase, department=department, segments=segs or (text,))
+
+
+def _split(q: str) -> list[tuple[str, bool, bool]]:
+    """(text, is_phrase, is_negated) for each piece; an unclosed quote reads as plain words."""
+    pieces = []
+    for token in _TOKEN_RE.findall(q):
+        negated = token.startswith("-") and len(token) > 1
+        body = token[1:] if negated else token
+        if len(body) >= 2 and body[0] in _QUOTES and body[-1] in _QUOTES.values():
+            pieces.append((body[1:-1], True, negated))
+            continue
+        body = body.strip('"“”＂「」')
+        if body:
+            pieces.append((body, False, negated))
+    return pieces
+
+
+def parse_query(q: str) -> ParsedQuery:
+    q = (q or "")[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+    pending_or = False
+    count = 0
+    for text, phrase, negated in _split(q):
+        if not phrase and not negated and text in ("OR", "|", "｜"):
+            pending_or = bool(parsed.groups)  # a leading OR joins nothing
+            continue
+        if not phrase and not negated and text in ("AND", "&", "&&"):
+            pending_or = False
+            continue
+        term = _make_term(text, phrase)
+        if term is None:
+            continue
+        count += 1
+        if count > MAX_TERMS:
+            break
+        if negated:
+            parsed.excluded.append(term)
+            pending_or = False
+        elif pending_or:
+            if term not in parsed.groups[-1]:
+                parsed.groups[-1].append(term)
+            pending_or = False
+        elif [term] not in parsed.groups:
+            parsed.groups.append([term])
+    return parsed

@@ -1,0 +1,289 @@
+"""The one search service, used by the CLI and the web alike. No Flask here.
+
+    service = open_service(index_dir)
+    service.search_params([("q", "应急厅 上门服务"), ("year", "2022")])  -> the /api/search reply
+    service.export_hits(pairs, limit=5000)   -> every hit, no paging (CSV export)
+    service.issue("2022-w40")                -> Bulletin.to_dict() of the whole issue, or None
+    service.source_file("2022-w40")          -> path of the original file, or None
+    service.stats()                          -> {"issues": N, "sections": M}
+
+A service watches the index directory: when a rebuild swaps in a new generation, or an
+incremental run commits, the next request (at most a second later) opens the new state. It is
+safe to share between threads; jieba is loaded when the service opens, never in a request.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from . import analysis, bitset, engine, store
+from . import snippets as snip
+from .params import BadParameter, SearchParams, parse_params
+from .query import ParsedQuery, parse_query
+
+__all__ = ["BadParameter", "SearchService", "open_service"]
+
+RECHECK_SECONDS = 1.0
+FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
+
+
+@dataclass
+class _Matches:
+    """The outcome of one query over one snapshot, before paging."""
+
+    snapshot: engine.Snapshot
+    parsed: ParsedQuery
+    matched: int  # bitset: the query (and exclusions) alone
+    date_mask: int
+    dim_masks: dict  # facet -> bitset of the values selected in it (absent: no filter)
+    final: int  # bitset: matched and every filter
+
+    def others(self, facet: str) -> int:
+        """Matches with every filter except this facet's own: what its counts are over."""
+        mask = self.matched & self.date_mask
+        for name, m in self.dim_masks.items():
+            if name != facet:
+                mask &= m
+        return mask
+
+
+class SearchService:
+    def __init__(self, index_dir):
+        self.index_dir = Path(index_dir)
+        self._snapshot: Optional[engine.Snapshot] = None
+        self._stamp: tuple = ()
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+        self.problem: Optional[str] = None  # why the index cannot be searched, for the user
+        analysis.jieba_tokenizer()  # pay the dictionary load now, not in the first request
+        self.refresh(force=True)
+
+    # --- keeping up with the index on disk ---------------------------------------------------
+
+    def refresh(self, force: bool = False) -> Optional[engine.Snapshot]:
+        """The current snapshot, reopened when the pointer moved or the live generation got a
+        new commit. Checked at most once a second unless forced."""
+        now = time.monotonic()
+        if not force and now - self._checked < RECHECK_SECONDS:
+            return self._snapshot
+        with self._lock:
+            if not force and now - self._checked < RECHECK_SECONDS:
+                return self._snapshot
+            self._checked = now
+            stamp = store.pointer_stamp(self.index_dir)
+            current = self._snapshot
+            if current is not None and stamp == self._stamp and current.is_current():
+                return current
+            try:
+                self._snapshot = self._open_live()
+                self._stamp = stamp
+                self.problem = None
+            except (engine.IndexUnreadable, engine.IndexOutdated, ValueError, OSError) as e:
+                # keep serving the state we have; never touch the files
+                self.problem = str(e)
+                if current is None:
+                    self._snapshot = None
+            # an older snapshot is left to the garbage collector: another thread may still be
+            # reading from it, and its files stay readable until then
+            return self._snapshot
+
+    def _open_live(self) -> Optional[engine.Snapshot]:
+        gen = store.live_generation(self.index_dir)
+        if gen is None:
+            return None
+        version = store.generation_meta(gen).get("schema_version")
+        if version != engine.SCHEMA_VERSION:
+            raise engine.IndexOutdated(
+                f"the index in {self.index_dir} was built by another version (schema {version}, "
+                f"this one reads {engine.SCHEMA_VERSION}): run `bulletin-search index --rebuild PATH…`")
+        return engine.Snapshot(gen)
+
+    # --- the public calls --------------------------------------------------------------------
+
+    def search_params(self, pairs: Iterable[tuple[str, object]]) -> dict:
+        """The /api/search reply (CONTRACT.md) plus ``segments``; raises only BadParameter."""
+        started = time.perf_counter()
+        params = parse_params(pairs)
+        parsed = parse_query(params.q)
+        reply = {"query": params.q, "total": 0, "page": params.page, "per_page": params.per_page,
+                 "took_ms": 0.0, "facets": {f: [] for f in engine.FACET_FIELDS}, "hits": [],
+                 "segments": _segments(parsed)}
+        matches = self._run(params, parsed)
+        if matches is not None:
+            offset = (params.page - 1) * params.per_page
+            page_docs = self._ordered(matches, params, offset, params.per_page)
+            reply["total"] = bitset.count(matches.final)
+            reply["facets"] = _facets(matches, params)
+            reply["hits"] = _hits(matches, page_docs)
+        if self.problem:
+            reply["notice"] = self.problem
+        reply["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return reply
+
+    def export_hits(self, pairs: Iterable[tuple[str, object]], limit: int = 5000) -> list[dict]:
+        """Every hit of a search (paging parameters ignored), best first, at most ``limit``."""
+        params = parse_params((n, v) for n, v in pairs if n not in ("page", "per_page"))
+        parsed = parse_query(params.q)
+        matches = self._run(params, parsed)
+        if matches is None:
+            return []
+        return _hits(matches, self._ordered(matches, params, 0, max(0, int(limit))))
+
+    def issue(self, issue_id: str) -> Optional[dict]:
+        gen = self._generation()
+        return store.load_bulletin(gen, issue_id) if gen is not None else None
+
+    def source_file(self, issue_id: str) -> Optional[str]:
+        """The original file of an issue, as recorded when it was indexed (never from a request)."""
+        bulletin = self.issue(issue_id)
+        if not bulletin:
+            return None
+        path = ((bulletin.get("issue") or {}).get("source") or {}).get("path")
+        return path if path and os.path.isfile(path) else None
+
+    def stats(self) -> dict:
+        snap = self.refresh()
+        if snap is None:
+            return {"issues": 0, "sections": 0}
+        return {"issues": snap.issue_count, "sections": snap.section_count}
+
+    # --- the work ----------------------------------------------------------------------------
+
+    def _generation(self) -> Optional[Path]:
+        snap = self.refresh()
+        if snap is not None:
+            return snap.gen
+        try:
+            return store.live_generation(self.index_dir)
+        except ValueError:
+            return None
+
+    def _run(self, params: SearchParams, parsed: ParsedQuery) -> Optional[_Matches]:
+        snap = self.refresh()
+        if snap is None:
+            return None
+        try:
+            return _match(snap, params, parsed)
+        except OSError:
+            # the generation vanished under us (removed after a swap): reopen once and retry
+            snap = self.refresh(force=True)
+            return _match(snap, params, parsed) if snap is not None else None
+
+    def _ordered(self, matches: _Matches, params: SearchParams, offset: int, count: int) -> list:
+        """(docnum, score or None) of the window [offset, offset+count) in the requested order."""
+        if count <= 0 or offset >= bitset.count(matches.final):
+            return []
+        sort = params.sort or ("newest" if matches.parsed.is_empty else "relevance")
+        snap = matches.snapshot
+        if sort == "relevance" and not matches.parsed.is_empty:
+            return _by_relevance(matches, offset, count)
+        order = snap.oldest if sort == "oldest" else snap.newest
+        wanted = set(bitset.mask_to_docs(matches.final))
+        picked = []
+        for d in order:
+            if d in wanted:
+                picked.append((d, None))
+                if len(picked) >= offset + count:
+                    break
+        return picked[offset:]
+
+
+def open_service(index_dir) -> SearchService:
+    return SearchService(index_dir)
+
+
+# --- pure steps over one snapshot ---------------------------------------------------------------
+
+def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> _Matches:
+    matched = bitset.docs_to_mask(snap.match_docs(engine.match_query(parsed))) & snap.live_mask
+    excluded = engine.exclude_query(parsed)
+    if excluded is not None:
+        matched &= ~bitset.docs_to_mask(snap.match_docs(excluded))
+    date_mask = snap.date_mask(params.date_from, params.date_to)
+    dim_masks = {}
+    for facet in engine.FACET_FIELDS:
+        chosen = params.selected(facet)
+        if chosen:
+            values = snap.facet_masks[facet]
+            dim_masks[facet] = bitset.union(values.get(v, 0) for v in chosen)
+    final = matched & date_mask
+    for m in dim_masks.values():
+        final &= m
+    return _Matches(snap, parsed, matched, date_mask, dim_masks, final)
+
+
+def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
+    """Sections holding every word contiguously first, then the rest, each tier by score."""
+    snap, parsed = matches.snapshot, matches.parsed
+    rank = engine.rank_query(parsed, engine.match_query(parsed))
+    contiguous = engine.contiguous_query(parsed)
+    tiers = [matches.final]
+    if contiguous is not None:
+        first = matches.final & bitset.docs_to_mask(snap.match_docs(contiguous))
+        tiers = [first, matches.final & ~first]
+    window, start = [], 0
+    for tier in tiers:
+        size = bitset.count(tier)
+        lo, hi = max(offset, start), min(offset + count, start + size)
+        if lo < hi:  # this tier overlaps the page: rank only as deep as the page reaches
+            ranked = snap.ranked(rank, set(bitset.mask_to_docs(tier)), hi - start)
+            window.extend(ranked[lo - start:])
+        start += size
+    return window
+
+
+def _facets(matches: _Matches, params: SearchParams) -> dict:
+    out = {}
+    for facet in engine.FACET_FIELDS:
+        base = matches.others(facet)
+        chosen = params.selected(facet)
+        values = []
+        for value, mask in matches.snapshot.facet_masks[facet].items():
+            n = bitset.count(base & mask)
+            if n or value in chosen:
+                values.append({"value": value, "count": n, "selected": value in chosen})
+        for value in chosen:  # a selected value the index does not hold still shows, at 0
+            if value not in matches.snapshot.facet_masks[facet]:
+                values.append({"value": value, "count": 0, "selected": True})
+        if facet in FACET_ORDER_BY_VALUE:
+            values.sort(key=lambda v: v["value"], reverse=True)
+        else:
+            values.sort(key=lambda v: (-v["count"], v["value"]))
+        out[facet] = values
+    return out
+
+
+def _hits(matches: _Matches, window: list) -> list[dict]:
+    if not window:
+        return []
+    hl = snip.highlighter_for(matches.parsed)
+    payloads = matches.snapshot.payloads([d for d, _ in window])
+    return [_hit(hl, payload, score) for payload, (_, score) in zip(payloads, window)]
+
+
+def _hit(hl: snip.Highlighter, p: dict, score: Optional[float]) -> dict:
+    paragraphs = p["paragraphs"]
+    best = snip.best_paragraph(hl, paragraphs) if paragraphs else None
+    pid, text, page = paragraphs[best] if best is not None else ("", "", None)
+    source_url = f"/issues/{p['issue_id']}/source"
+    if p.get("is_pdf") and page is not None:
+        source_url += f"#page={page}"
+    return {
+        "section_id": p["section_id"], "issue_id": p["issue_id"], "issue_title": p["issue_title"],
+        "published": p["published"], "kind": p["kind"], "heading": list(p["heading"]),
+        "type": p["type"], "departments": list(p["departments"]),
+        "snippet": snip.snippet(hl, text),
+        "url": f"/issues/{p['issue_id']}#{pid}" if pid else f"/issues/{p['issue_id']}",
+        "paragraph_id": pid, "page": page, "source_url": source_url,
+        "score": round(score, 4) if score is not None else None,
+    }
+
+
+def _segments(parsed: ParsedQuery) -> list[dict]:
+    out = [dict(t.describe(), excluded=False) for t in parsed.positive_terms()]
+    out += [dict(t.describe(), excluded=True) for t in parsed.excluded]
+    return out

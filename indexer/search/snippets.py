@@ -1,0 +1,109 @@
+"""Which paragraph of a section best matches a query, and its HTML snippet with <mark>s.
+
+Pure text work on the stored paragraphs; no engine involved. Forms are matched on folded text
+(full-/half-width, case) with whitespace allowed between characters, as the index matches them.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from ..departments import written_forms
+from . import analysis
+from .query import ParsedQuery, Term
+
+SNIPPET_CHARS = 160
+LEAD_CHARS = 40  # context kept before the first mark when a paragraph is cut
+
+
+@dataclass(frozen=True)
+class Highlighter:
+    """The forms to mark, and per positive term the ways a paragraph can satisfy it."""
+
+    pattern: Optional[re.Pattern]
+    terms: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]  # (whole, segments, dept?)
+
+
+def term_forms(term: Term) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(forms that satisfy the term whole, segments that satisfy it together)."""
+    if term.department:
+        forms = tuple(analysis.compact(f) for f in written_forms(term.department))
+        return forms, ()
+    if term.phrase or len(term.segments) <= 1:
+        return (term.text,), ()
+    return (term.text,), tuple(term.segments)
+
+
+def highlighter_for(parsed: ParsedQuery) -> Highlighter:
+    terms = tuple(term_forms(t) + (t.department is not None,) for t in parsed.positive_terms())
+    forms = {f for whole, parts, _ in terms for f in whole + parts if f}
+    return Highlighter(_pattern(tuple(sorted(forms, key=lambda f: (-len(f), f)))), terms)
+
+
+@lru_cache(maxsize=256)
+def _pattern(forms: tuple[str, ...]) -> Optional[re.Pattern]:
+    if not forms:
+        return None
+    # longest form first so 应急管理厅 is marked whole, not as 应急; spaces may split a form
+    alternatives = [r"\s*".join(re.escape(ch) for ch in form) for form in forms]
+    return re.compile("|".join(alternatives))
+
+
+def _present(folded: str, form: str) -> bool:
+    return form in folded
+
+
+def paragraph_score(hl: Highlighter, text: str) -> int:
+    """A word whole counts 3, its segments apart 2; a department 1, since a section about a
+    department names it everywhere and the paragraph to show is where the other words are."""
+    folded = analysis.compact(text)
+    score = 0
+    for whole, parts, is_department in hl.terms:
+        if any(_present(folded, f) for f in whole):
+            score += 1 if is_department else 3
+        elif parts and all(_present(folded, p) for p in parts):
+            score += 2
+    return score
+
+
+def best_paragraph(hl: Highlighter, paragraphs: list) -> int:
+    """Index of the paragraph satisfying most terms (the first of equals); 0 when none does."""
+    best, best_score = 0, 0
+    for i, (_pid, text, _page) in enumerate(paragraphs):
+        score = paragraph_score(hl, text)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def mark_spans(hl: Highlighter, text: str) -> list[tuple[int, int]]:
+    if hl.pattern is None:
+        return []
+    return [m.span() for m in hl.pattern.finditer(analysis.fold(text)) if m.end() > m.start()]
+
+
+def snippet(hl: Highlighter, text: str, width: int = SNIPPET_CHARS) -> str:
+    """HTML-escaped text around the first match, every match wrapped in <mark>."""
+    spans = mark_spans(hl, text)
+    start = 0
+    if len(text) > width and spans:
+        start = max(0, min(spans[0][0] - LEAD_CHARS, len(text) - width))
+    end = min(len(text), start + width)
+    out = ["…"] if start > 0 else []
+    cursor = start
+    for a, b in spans:
+        if a < cursor:
+            continue
+        if a >= end:
+            break
+        out.append(html.escape(text[cursor:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        cursor = b
+    if cursor < end:
+        out.append(html.escape(text[cursor:end]))
+    if end < len(text) and cursor < len(text):
+        out.append("…")
+    return "".join(out)

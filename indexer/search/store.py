@@ -1,0 +1,224 @@
+"""The index directory on disk, apart from what Whoosh writes: generations, the pointer, the lock,
+the parsed bulletins and the file manifest.
+
+    index_dir/
+      CURRENT           name of the live generation, replaced atomically (os.replace)
+      .lock             pid of the one writer
+      gen-000002/       one complete index: Whoosh's files, plus
+        GENERATION.json   {"schema_version": N, "complete": true}
+        files.json        source path -> {"sha256", "issue_id", "duplicate_of"?}
+        bulletins/<issue_id>.json   the whole parsed bulletin (Bulletin.to_dict())
+
+A rebuild writes a new generation beside the live one and then replaces CURRENT, so a searcher
+only ever opens a complete index. Nothing here deletes a generation because it failed to open.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Optional
+
+POINTER = "CURRENT"
+LOCK = ".lock"
+GEN_META = "GENERATION.json"
+FILES = "files.json"
+BULLETINS = "bulletins"
+RETIRED = "RETIRED"  # written into a generation when another replaces it
+_GEN_RE = re.compile(r"^gen-(\d{6})$")
+_ISSUE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+RETIRED_KEEP_SECONDS = 120  # searchers re-check the pointer every second; give them ample time
+
+
+class IndexBusy(Exception):
+    """Another process is writing this index."""
+
+
+def write_json_atomic(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def read_json(path: Path, default=None):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return default
+
+
+# --- generations --------------------------------------------------------------------------------
+
+def live_generation(index_dir: Path) -> Optional[Path]:
+    """The live generation's directory, or None when no index was ever completed here."""
+    try:
+        name = (Path(index_dir) / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not _GEN_RE.match(name):
+        raise ValueError(f"{Path(index_dir) / POINTER} does not name a generation: {name!r}")
+    return Path(index_dir) / name
+
+
+def pointer_stamp(index_dir: Path) -> tuple:
+    """Cheap fingerprint of the pointer file: changes whenever a generation is swapped in."""
+    try:
+        st = os.stat(Path(index_dir) / POINTER)
+        return (st.st_mtime_ns, st.st_ino, st.st_size)
+    except FileNotFoundError:
+        return ()
+
+
+def new_generation(index_dir: Path) -> Path:
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := _GEN_RE.match(p.name))]
+    gen = index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
+    gen.mkdir()
+    (gen / BULLETINS).mkdir()
+    return gen
+
+
+def generation_meta(gen: Path) -> dict:
+    return read_json(gen / GEN_META, {}) or {}
+
+
+def mark_complete(gen: Path, schema_version: int) -> None:
+    write_json_atomic(gen / GEN_META, {"schema_version": schema_version, "complete": True,
+                                       "completed": time.time()})
+
+
+def swap_in(index_dir: Path, gen: Path) -> None:
+    """Make ``gen`` the live generation in one atomic rename, retire the old one, and remove
+    generations retired long enough ago that no searcher can still be reading them."""
+    index_dir = Path(index_dir)
+    old = live_generation(index_dir)
+    tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / POINTER)
+    if old is not None and old != gen and old.exists():
+        (old / RETIRED).write_text(str(time.time()), encoding="utf-8")
+    remove_stale_generations(index_dir)
+
+
+def remove_stale_generations(index_dir: Path) -> None:
+    """Remove retired generations past their grace time, and incomplete ones left by a killed
+    rebuild. Only called while holding the writer lock, so no rebuild is in progress."""
+    live = live_generation(index_dir)
+    for path in Path(index_dir).iterdir():
+        if not _GEN_RE.match(path.name) or path == live:
+            continue
+        retired = path / RETIRED
+        if retired.exists():
+            try:
+                since = float(retired.read_text(encoding="utf-8") or 0)
+            except ValueError:
+                since = 0.0
+            if time.time() - since > RETIRED_KEEP_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        elif not generation_meta(path).get("complete"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# --- the one writer -----------------------------------------------------------------------------
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class WriterLock:
+    """An exclusive lock file holding the writer's pid; a lock left by a dead process is cleared."""
+
+    def __init__(self, index_dir: Path):
+        self.path = Path(index_dir) / LOCK
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is not None and _pid_alive(holder) and holder != os.getpid():
+                    raise IndexBusy(f"another indexer (pid {holder}) is writing {self.path.parent}; "
+                                    "wait for it to finish and run the command again")
+                try:  # stale: its writer died
+                    os.unlink(self.path)
+                except FileNotFoundError:
+                    pass
+                continue
+            with os.fdopen(fd, "w") as f:
+                f.write(f"{os.getpid()}\n")
+            return self
+        raise IndexBusy(f"could not take the writer lock {self.path}")
+
+    def _holder(self) -> Optional[int]:
+        try:
+            return int(self.path.read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def __exit__(self, *exc):
+        try:
+            if self._holder() == os.getpid():
+                os.unlink(self.path)
+        except OSError as e:
+            if e.errno != errno.ENOENT:
+                raise
+        return False
+
+
+# --- parsed bulletins and the manifest ----------------------------------------------------------
+
+def valid_issue_id(issue_id: str) -> bool:
+    """Issue ids become file names: refuse anything that could climb out of the folder."""
+    return bool(_ISSUE_ID_RE.match(issue_id or "")) and ".." not in issue_id
+
+
+def bulletin_path(gen: Path, issue_id: str) -> Optional[Path]:
+    return gen / BULLETINS / f"{issue_id}.json" if valid_issue_id(issue_id) else None
+
+
+def save_bulletin(gen: Path, bulletin_dict: dict) -> None:
+    path = bulletin_path(gen, bulletin_dict["issue"]["id"])
+    if path is None:
+        raise ValueError(f"unusable issue id {bulletin_dict['issue']['id']!r}")
+    write_json_atomic(path, bulletin_dict)
+
+
+def load_bulletin(gen: Path, issue_id: str) -> Optional[dict]:
+    path = bulletin_path(gen, issue_id)
+    return read_json(path) if path is not None else None
+
+
+def delete_bulletin(gen: Path, issue_id: str) -> None:
+    path = bulletin_path(gen, issue_id)
+    if path is not None:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def load_files(gen: Path) -> dict:
+    return read_json(gen / FILES, {}) or {}
+
+
+def save_files(gen: Path, files: dict) -> None:
+    write_json_atomic(gen / FILES, files)
