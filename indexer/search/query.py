@@ -52,12 +52,22 @@ class ParsedQuery:
 
 
 def _make_term(raw: str, phrase: bool) -> Optional[Term]:
-    text = analysis.compact(raw)
-    if not analysis.runs(text):
+    text = _trim(analysis.compact(raw))
+    if not text:
         return None  # nothing searchable: punctuation or operators only
     department = None if phrase else canonical_department(text)
     segs = tuple(analysis.segments(text))
     return Term(text=text, phrase=phrase, department=department, segments=segs or (text,))
+
+
+def _trim(text: str) -> str:
+    """Drop punctuation at either end (上门* -> 上门, 《办法》 -> 办法); inside a word it stays."""
+    start, end = 0, len(text)
+    while start < end and not analysis.is_word_char(text[start]):
+        start += 1
+    while end > start and not analysis.is_word_char(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def _split(q: str) -> list[tuple[str, bool, bool]]:
