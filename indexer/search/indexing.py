@@ -192,11 +192,15 @@ class _Run:
                 return
             self.files[owner] = dict(self.files[owner], duplicate_of=path)
             self.report.duplicates += 1
+        stale = {issue_id}
         if rec is not None and not rec.get("duplicate_of") and rec.get("issue_id") != issue_id:
-            engine.delete_issue(self.writer, rec["issue_id"])  # the file now holds another issue
+            stale.add(rec["issue_id"])  # the file now holds another issue
             self.dropped.add(rec["issue_id"])
+        if stale & set(self.outcome):
+            self._flush()
         existed = owner is not None or issue_id in self.outcome
-        engine.delete_issue(self.writer, issue_id)
+        for old in stale:
+            engine.delete_issue(self.writer, old)
         for doc in engine.section_documents(data):
             self.writer.add_document(**doc)
         store.save_bulletin(self.gen, data)
@@ -204,6 +208,12 @@ class _Run:
         previous = self.outcome.get(issue_id, ("replaced" if existed else "new", 0))[0]
         self.outcome[issue_id] = (previous, len(data["sections"]))
         self.files[path] = {"sha256": sha, "issue_id": issue_id}
+
+    def _flush(self) -> None:
+        """Commit what is buffered: Whoosh deletes only committed documents, so an issue written
+        earlier in this run (its .txt met before its .pdf) must be committed before replacing."""
+        self.writer.commit()
+        self.writer = engine.open_writer(self.ix)
 
     def _refuse(self, refusal: RefusedInput, on_refused) -> None:
         self.report.refused.append(refusal)
