@@ -42,6 +42,9 @@ def varied(series):
         pick(series, lambda i: i.kind == WEEKLY and i.style.period_before_center),
         pick(series, lambda i: i.kind == WEEKLY and i.year >= 2024 and len(i.sections) >= 12),
         pick(series, lambda i: i.kind == MONTHLY),
+        pick(series, lambda i: i.kind == WEEKLY and i.sections[-1].type == "附件"),
+        pick(series, lambda i: i.style.txt_form == "page_cut"),
+        pick(series, lambda i: i.style.txt_form == "hard_wrapped"),
     ]
 
 
@@ -113,7 +116,7 @@ def test_sections_have_known_types_and_realistic_paragraphs(series):
         assert types[0] == "办件统计"
         assert set(types) <= KNOWN_TYPES | {"下周工作安排"}
         for section in issue.sections:
-            if section.type != "大厅巡查":
+            if section.type not in ("大厅巡查", "附件"):
                 lengths += [len(p) for p in section.paragraphs]
     assert 60 <= min(lengths) and max(lengths) <= 320
     assert 120 <= sum(lengths) / len(lengths) <= 220
@@ -132,17 +135,41 @@ def test_number_spacing_like_old_pdfs():
 
 
 # ------------------------------------------------------------------------------- txt form
-def test_txt_is_one_paragraph_a_line_with_blank_lines_between(varied):
+def test_txt_is_one_line_a_paragraph_with_blank_lines_between(varied):
     for issue in varied:
         text = issue_text(issue)
         lines = text.rstrip("\n").split("\n")
         assert all(line for line in lines[0::2]) and not any(lines[1::2])
         assert lines[0] == issue.title
-        assert lines[-1].startswith(("（共印", "发："))
+        if issue.style.txt_form == "paragraphs":
+            assert set(issue.blocks[i].text for i in range(len(issue.blocks))) == set(lines[0::2])
         body = compact(text)
         for section in issue.sections:
             for paragraph in section.paragraphs:
                 assert compact(paragraph) in body
+
+
+def test_some_years_txt_was_saved_from_the_pdf(varied):
+    cut = next(i for i in varied if i.style.txt_form == "page_cut")
+    wrapped = next(i for i in varied if i.style.txt_form == "hard_wrapped")
+    paragraphs = {compact(p) for s in cut.sections for p in s.paragraphs}
+    cut_lines = {compact(line) for line in issue_text(cut).split("\n") if line}
+    assert paragraphs - cut_lines  # a paragraph running over a page end is cut in two
+    wrapped_lines = [line for line in issue_text(wrapped).split("\n") if line]
+    assert max(len(line) for line in wrapped_lines) <= 40 < max(len(p) for p in paragraphs)
+    assert not any(re.fullmatch(r"— \d+ —", line) for line in wrapped_lines)
+
+
+def test_attachment_lists_departments_in_two_columns(varied, tmp_path):
+    issue = next(i for i in varied if i.sections[-1].type == "附件")
+    attachment = issue.sections[-1]
+    assert len(attachment.departments) >= 6 and attachment.paragraphs[0].endswith("年度先进窗口名单")
+    text = issue_text(issue)
+    assert text.index("发：") < text.index("附件") and "    " in text.split("附件")[-1]
+    layout = write_issue_pdf(issue, tmp_path / "a.pdf")
+    with pdfplumber.open(tmp_path / "a.pdf") as pdf:
+        last = pdf.pages[-1].extract_text().split("\n")
+    assert last[0] == "附件" and last == layout.pages[-1].lines()
 
 
 def test_txt_header_carries_the_metadata(varied):

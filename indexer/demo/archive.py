@@ -22,15 +22,16 @@ def file_stem(index: int, issue: DemoIssue, seed: int) -> str:
 
 def write_issue(issue: DemoIssue, folder: Path, stem: str, formats: Iterable[str]) -> list[Path]:
     """Write one issue in the given formats; returns the paths written."""
+    from .pdf import layout_issue, write_issue_pdf
+
     written = []
+    layout = layout_issue(issue) if "pdf" in formats or issue.style.txt_form != "paragraphs" else None
     for fmt in formats:
         path = folder / f"{stem}.{fmt}"
         if fmt == "txt":
-            path.write_text(issue_text(issue), encoding="utf-8")
+            path.write_text(issue_text(issue, layout), encoding="utf-8")
         else:
-            from .pdf import write_issue_pdf
-
-            write_issue_pdf(issue, path)
+            write_issue_pdf(issue, path, layout)
         written.append(path)
     return written
 

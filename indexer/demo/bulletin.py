@@ -26,6 +26,7 @@ FIRST_MONTHLY_YEAR = 2025
 CALENDAR_END_YEAR = 2025  # the "real" calendar; bigger archives continue past it
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+COLUMN_GAP = "    "  # between the two cells of an attachment's list row in the .txt form
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -60,6 +61,7 @@ class Style:
     number_spaced: bool  # 第 40期 rather than 第40期
     center_date_one_line: bool
     period_before_center: bool
+    txt_form: str = "paragraphs"  # "paragraphs", "page_cut" (cut at page breaks) or "hard_wrapped" (PDF lines)
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ def year_style(year: int) -> Style:
         number_spaced=year % 2 == 0,
         center_date_one_line=year % 3 != 1,
         period_before_center=year % 4 == 3,
+        txt_form="hard_wrapped" if year % 6 == 5 else ("page_cut" if year % 4 == 2 else "paragraphs"),
     )
 
 
@@ -250,6 +253,7 @@ class _IssueWriter:
         self.sections: list[DemoSection] = []
         self.level1 = 0
         self.used_forms: dict[str, str] = {}  # canonical -> the form written in the current section
+        self.openings: set[tuple[str, str]] = set()
 
     # ---- document structure
     def weekly(self) -> None:
@@ -282,6 +286,23 @@ class _IssueWriter:
                 "下周，中心将围绕{topic}继续开展窗口服务质量抽查，组织{dept}等部门窗口开展业务交流，"
                 "并对大厅自助服务区设备进行集中维护，请各窗口提前做好相关准备。")[0]], None)
         self._distribution(C.WEEKLY_DISTRIBUTION)
+        if s.number == 1 and s.year > FIRST_YEAR:
+            self._attachment()
+
+    def _attachment(self) -> None:
+        """The first issue of a year lists last year's advanced windows in two columns, after 发：."""
+        rng = self.rng
+        chosen = rng.sample(sorted(C.DEPARTMENT_BUSINESS), 2 * rng.randint(3, 7))
+        forms = [rng.choice(C.written_forms_of(c)) for c in chosen]
+        title = f"{self.slot.year - 1}年度先进窗口名单"
+        rows = [f"{forms[i]}{COLUMN_GAP}{forms[i + 1]}" for i in range(0, len(forms), 2)]
+        index = len(self.sections)
+        self.sections.append(DemoSection((C.H_ATTACHMENT,), C.section_type((C.H_ATTACHMENT,)), tuple(chosen),
+                                         (title, *rows)))
+        self.add("att_head", C.H_ATTACHMENT, index)
+        self.add("att_title", self._display(title), index)
+        for row in rows:
+            self.add("att_row", row, index)
 
     def monthly(self) -> None:
         s = self.slot
@@ -422,7 +443,7 @@ class _IssueWriter:
             "topic": rng.choice(C.TOPICS), "city": rng.choice(C.CITIES), "person": person,
             "role": rng.choice(C.ROLES), "thing": rng.choice(C.ONE_THINGS),
             "nat": rng.choice([b for b in C.NOT_PROVINCIAL if not b.startswith("成都")]),
-            "firm": rng.choice(C.CITIES[:3]) + rng.choice(C.FIRM_PREFIX) + rng.choice(C.FIRM_TRADE)
+            "firm": rng.choice(C.FIRM_PREFIX) + rng.choice(C.FIRM_TRADE)
             + rng.choice(C.FIRM_SUFFIX),
         }
         used = [c for c in (dept, dept2) if "{dept" + ("}" if c == dept else "2}") in template]
@@ -431,8 +452,12 @@ class _IssueWriter:
     def _item_text(self, openers, details, max_len: int = 300) -> str:
         rng = self.rng
         self._begin()
-        dept = self._pick_department()
-        text, _ = self._fill(rng.choice(openers), dept)
+        for _ in range(8):  # no two items of an issue open with the same sentence about the same window
+            dept, opener = self._pick_department(), rng.choice(openers)
+            if (dept, opener) not in self.openings:
+                break
+        self.openings.add((dept, opener))
+        text, _ = self._fill(opener, dept)
         target = rng.randint(70, max_len - 40)
         pool = list(details)
         rng.shuffle(pool)
@@ -483,6 +508,26 @@ class _IssueWriter:
         self.section((C.H_HALL_PATROL,), paragraphs, [])
 
 
-def issue_text(issue: DemoIssue) -> str:
-    """The .txt form: UTF-8, one paragraph a line, a blank line between."""
-    return "\n\n".join(block.text for block in issue.blocks) + "\n"
+def issue_text(issue: DemoIssue, layout=None) -> str:
+    """The .txt form: UTF-8, a blank line between lines.
+
+    Most years hold one paragraph a line. As in real archives, some years' texts were saved from the
+    PDF: "page_cut" cuts a paragraph where its page ends, "hard_wrapped" keeps every PDF line.
+    """
+    form = issue.style.txt_form if issue.style else "paragraphs"
+    if form == "paragraphs":
+        return "\n\n".join(block.text for block in issue.blocks) + "\n"
+    if layout is None:
+        from .pdf import layout_issue
+
+        layout = layout_issue(issue)
+    body = iter(layout.body_lines)
+    lines: list[str] = []
+    for block in issue.blocks:
+        if block.role not in ("h1", "h2", "para"):
+            lines.append(block.text)
+        elif form == "page_cut":
+            lines += ["".join(page_lines) for page_lines in next(body)]
+        else:
+            lines += [line for page_lines in next(body) for line in page_lines]
+    return "\n\n".join(lines) + "\n"

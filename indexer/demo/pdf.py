@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .bulletin import DemoIssue
+from .bulletin import COLUMN_GAP, DemoIssue
 
 FONT = "STSong-Light"
 PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898
@@ -73,6 +73,7 @@ class Page:
 class Layout:
     pages: list[Page]
     block_pages: list[int]  # page (1-based) on which each block of the issue starts
+    body_lines: list[list[list[str]]]  # per body block (h1/h2/para): its lines, grouped by page
 
     def section_pages(self, issue: DemoIssue) -> list[Optional[int]]:
         """Page on which each section's first paragraph starts."""
@@ -178,6 +179,7 @@ def _centered(text: str, baseline: float, size: float, **style) -> PlacedText:
 def layout_issue(issue: DemoIssue) -> Layout:
     pager = _Pager()
     block_pages: list[int] = []
+    page_pieces: list[list[list[str]]] = []
     header_y = 100.0
     blocks = list(issue.blocks)
     body_start = 0
@@ -213,9 +215,12 @@ def layout_issue(issue: DemoIssue) -> Layout:
             page.texts.append(_centered(block.text, header_y, BODY_SIZE, bold=block.role == "subtitle"))
             header_y += LINE_PITCH
     pager.y = header_y + 8
-    # --- body
-    dist = [b for b in blocks[body_start:] if b.role == "dist"]
-    body = [b for b in blocks[body_start:] if b.role != "dist"]
+    # --- body, then the distribution block, then any attachment
+    rest = blocks[body_start:]
+    first_dist = next((i for i, b in enumerate(rest) if b.role == "dist"), len(rest))
+    body = rest[:first_dist]
+    dist = [b for b in rest[first_dist:] if b.role == "dist"]
+    attachment = [b for b in rest[first_dist:] if b.role.startswith("att_")]
     for position, block in enumerate(body):
         lines = break_lines(block.text)
         heading = block.role in ("h1", "h2")
@@ -226,15 +231,19 @@ def layout_issue(issue: DemoIssue) -> Layout:
         elif pager.room() < 1:
             pager.new_page()
         block_pages.append(pager.page.number)
+        pieces = [[]]
         for line_index, (line, last) in enumerate(lines):
             if pager.room() < 1:
                 pager.new_page()
+                pieces.append([])
+            pieces[-1].append(line)
             indent = 2 * EM if line_index == 0 else 0.0
             spacing = TRACKING if last else _justified_spacing(line, MEASURE - indent, BODY_SIZE)
             pager.page.texts.append(PlacedText(LEFT + indent, pager.y, line, BODY_SIZE, spacing,
                                                bold=block.role == "h1"))
             pager.y += LINE_PITCH
-    # --- the distribution block, between two rules, kept together at the end
+        page_pieces.append([p for p in pieces if p])
+    # the distribution block, between two rules, kept together at the end of the body
     if dist:
         needed = 20 * len(dist) + 30
         if pager.y + needed > BODY_BOTTOM + 20:
@@ -250,9 +259,27 @@ def layout_issue(issue: DemoIssue) -> Layout:
             pager.page.texts.append(PlacedText(x, y, block.text, 13, 0))
             y += 20
         pager.page.rules.append((LEFT, y - 12, RIGHT - 6, False))
+    # an attachment starts a page of its own; list rows are set in two columns
+    if attachment:
+        pager.new_page()
+        for block in attachment:
+            if pager.room() < 1:
+                pager.new_page()
+            block_pages.append(pager.page.number)
+            if block.role == "att_head":
+                pager.page.texts.append(PlacedText(LEFT, pager.y, block.text, BODY_SIZE, TRACKING, bold=True))
+            elif block.role == "att_title":
+                pager.y += LINE_PITCH / 2
+                pager.page.texts.append(_centered(block.text, pager.y, 18, bold=True))
+                pager.y += LINE_PITCH / 2
+            else:
+                for column, cell in enumerate(block.text.split(COLUMN_GAP)):
+                    x = LEFT + 2 * EM + column * (MEASURE / 2)
+                    pager.page.texts.append(PlacedText(x, pager.y, cell, BODY_SIZE, TRACKING))
+            pager.y += LINE_PITCH
     for page in pager.pages:
         page.texts.append(_centered(f"— {page.number} —", FOOTER_BASELINE, 14))
-    return Layout(pager.pages, block_pages)
+    return Layout(pager.pages, block_pages, page_pieces)
 
 
 def write_issue_pdf(issue: DemoIssue, path, layout: Optional[Layout] = None, compress: bool = True) -> Layout:
