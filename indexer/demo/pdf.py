@@ -101,8 +101,18 @@ def _unit_width(char: str) -> float:
     return pdfmetrics.stringWidth(char, FONT, 1.0)
 
 
+_WIDTHS: dict[str, float] = {}
+
+
 def text_width(text: str, size: float, char_space: float = TRACKING) -> float:
-    return sum(_unit_width(c) for c in text) * size + char_space * len(text)
+    widths = _WIDTHS
+    total = 0.0
+    for char in text:
+        w = widths.get(char)
+        if w is None:
+            w = widths[char] = _unit_width(char)
+        total += w
+    return total * size + char_space * len(text)
 
 
 def break_lines(text: str, first_indent: float = 2 * EM, size: float = BODY_SIZE) -> list[tuple[str, bool]]:
@@ -284,10 +294,20 @@ def layout_issue(issue: DemoIssue) -> Layout:
 
 def write_issue_pdf(issue: DemoIssue, path, layout: Optional[Layout] = None, compress: bool = True) -> Layout:
     """Typeset the issue to ``path``; returns the layout used. Output is byte-for-byte reproducible."""
+    from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
     _register_font()
-    layout = layout or layout_issue(issue)
+    # Plain Flate streams: reportlab's pure-Python ASCII85 step (no C accelerator here) took a fifth
+    # of the time and makes files bigger. rl_config is global, so it is restored afterwards.
+    saved_a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        return _draw(issue, path, layout or layout_issue(issue), compress, Canvas)
+    finally:
+        rl_config.useA85 = saved_a85
+
+
+def _draw(issue: DemoIssue, path, layout: Layout, compress: bool, Canvas) -> Layout:
     canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=int(compress))
     canvas.setTitle(f"{issue.title} {issue.year}年第{issue.number}期")
     canvas.setAuthor("bulletin-search demo generator")
