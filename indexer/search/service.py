@@ -8,7 +8,7 @@
     service.stats()                          -> {"issues": N, "sections": M}
 
 A service watches the index directory: when a rebuild swaps in a new generation, or an
-incremental run commits, the next request (at most a second later) opens the new state. It is
+incremental run commits, the next request opens the new state (two stat calls tell). It is
 safe to share between threads; jieba is loaded when the service opens, never in a request.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .query import ParsedQuery, parse_query
 
 __all__ = ["BadParameter", "SearchService", "open_service"]
 
-RECHECK_SECONDS = 1.0
+RECHECK_SECONDS = 1.0  # how often to retry an index that could not be opened
 FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
 
 
@@ -65,31 +65,48 @@ class SearchService:
     # --- keeping up with the index on disk ---------------------------------------------------
 
     def refresh(self, force: bool = False) -> Optional[engine.Snapshot]:
-        """The current snapshot, reopened when the pointer moved or the live generation got a
-        new commit. Checked at most once a second unless forced."""
-        now = time.monotonic()
-        if not force and now - self._checked < RECHECK_SECONDS:
-            return self._snapshot
+        """The current snapshot, reopened when the pointer moved (a rebuild swapped in) or the
+        live generation's folder changed (an incremental run committed). Two stat calls a
+        request; Whoosh is asked only when one of them changed, and the
+        failure state is retried at most once a second."""
+        stamp = self._disk_stamp()
+        current = self._snapshot
+        if not force and stamp == self._stamp and (
+                current is not None or time.monotonic() - self._checked < RECHECK_SECONDS):
+            return current
         with self._lock:
-            if not force and now - self._checked < RECHECK_SECONDS:
-                return self._snapshot
-            self._checked = now
-            stamp = store.pointer_stamp(self.index_dir)
             current = self._snapshot
-            if current is not None and stamp == self._stamp and current.is_current():
+            if not force and stamp == self._stamp and current is not None:
+                return current
+            self._checked = time.monotonic()
+            if current is not None and not force and self._same_state(current):
+                self._stamp = stamp
                 return current
             try:
                 self._snapshot = self._open_live()
-                self._stamp = stamp
                 self.problem = None
             except (engine.IndexUnreadable, engine.IndexOutdated, ValueError, OSError) as e:
                 # keep serving the state we have; never touch the files
                 self.problem = str(e)
-                if current is None:
-                    self._snapshot = None
+            self._stamp = stamp
             # an older snapshot is left to the garbage collector: another thread may still be
             # reading from it, and its files stay readable until then
             return self._snapshot
+
+    def _disk_stamp(self) -> tuple:
+        pointer = store.pointer_stamp(self.index_dir)
+        snap = self._snapshot
+        try:
+            folder = os.stat(snap.gen).st_mtime_ns if snap is not None else 0
+        except OSError:
+            folder = -1
+        return pointer, folder
+
+    def _same_state(self, snap: engine.Snapshot) -> bool:
+        try:
+            return store.live_generation(self.index_dir) == snap.gen and snap.is_current()
+        except (ValueError, OSError):
+            return False
 
     def _open_live(self) -> Optional[engine.Snapshot]:
         gen = store.live_generation(self.index_dir)
@@ -278,7 +295,7 @@ def _hit(hl: snip.Highlighter, p: dict, score: Optional[float]) -> dict:
         "type": p["type"], "departments": list(p["departments"]),
         "snippet": snip.snippet(hl, text),
         "url": f"/issues/{p['issue_id']}#{pid}" if pid else f"/issues/{p['issue_id']}",
-        "paragraph_id": pid, "page": page, "source_url": source_url,
+        "page": page, "source_url": source_url,
         "score": round(score, 4) if score is not None else None,
     }
 
