@@ -71,11 +71,22 @@ def marker_of(text: str) -> Optional[Marker]:
 _SENTENCE_PUNCT = re.compile(r"[，,；;：:！!？?]")
 
 
+# Items (level 3) are rarely titled, and a title alone is short: an item line longer than this with
+# no punctuation is the first line of a paragraph cut at a page end, not a heading.
+MAX_ITEM_TITLE = 18
+# A level-1/2 line as wide as a full first line (28 characters less the indent) was cut too.
+MAX_HEADING_LINE = 25
+
+
 def heading_only(marker: Marker, text: str) -> bool:
     """True when the whole paragraph is a title: short, no sentence punctuation, no full stop."""
     rest = marker.rest.strip()
     if marker.attachment:
         return len(rest) <= MAX_TITLE and "。" not in rest
+    if marker.level == 3 and len(rest) > MAX_ITEM_TITLE:
+        return False
+    if len(re.sub(r"\s", "", text)) > MAX_HEADING_LINE:
+        return False
     return (
         0 < len(rest) <= MAX_TITLE
         and "。" not in rest

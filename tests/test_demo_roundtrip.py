@@ -75,8 +75,6 @@ def _page_cut_issue_with_item_cut_after_one_line():
     raise AssertionError("no such issue in the series")
 
 
-@pytest.mark.xfail(strict=True, reason="parser takes the lone first line of a page-cut item for the item's "
-                                       "title (reported to the lead; the parser is not ours to change)")
 def test_item_cut_by_a_page_end_after_its_first_line(tmp_path):
     issue = _page_cut_issue_with_item_cut_after_one_line()
     (path,) = write_issue(issue, tmp_path, "x", ("txt",))
