@@ -28,6 +28,7 @@ FACET_FIELDS = ("department", "year", "type", "kind")
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by publication date.
 _ORDINALS_PER_ISSUE = 10000
+MATCH_CACHE_SIZE = 32
 
 
 class IndexUnreadable(Exception):
@@ -234,9 +235,14 @@ def exclude_query(parsed: ParsedQuery) -> Optional[Q.Query]:
     return parts[0] if len(parts) == 1 else Q.Or(parts)
 
 
-def rank_query(parsed: ParsedQuery, matcher: Q.Query) -> Q.Query:
+def rank_query(parsed: ParsedQuery) -> Optional[Q.Query]:
+    """Scores matches by the words they hold. Only word-index terms: scoring the bigram phrases
+    too tripled the cost of a common word for no better order. A match holding none of these
+    (jieba cut its sentence otherwise) scores 0 and follows the others."""
     scoring = [q for g in parsed.groups for t in g for q in _term_rank(t)]
-    return Q.Or([matcher] + scoring)
+    if not scoring:
+        return None
+    return scoring[0] if len(scoring) == 1 else Q.Or(scoring)
 
 
 # --- one open index state -----------------------------------------------------------------------
@@ -287,6 +293,7 @@ class Snapshot:
         self.oldest = sorted(live, key=lambda d: (keys[d], d))
         self._oldest_ordinals = [keys[d] // _ORDINALS_PER_ISSUE for d in self.oldest]
         self._date_masks: dict = {}
+        self._match_cache: dict = {}
 
     def date_mask(self, date_from, date_to) -> int:
         """Bitset of the live documents published in [date_from, date_to] (either may be None)."""
@@ -308,19 +315,38 @@ class Snapshot:
         except Exception:
             return False
 
-    def match_docs(self, q: Optional[Q.Query]) -> list[int]:
+    def match_mask(self, q: Optional[Q.Query]) -> int:
+        """Bitset of the live documents matching ``q`` (None: all). The last few are kept, since
+        a person paging or toggling facets asks the same query again and again."""
         if q is None:
-            return list(self.newest)
+            return self.live_mask
+        key = repr(q)
         with self.lock:
-            return list(q.docs(self.searcher))
+            mask = self._match_cache.get(key)
+            if mask is None:
+                mask = docs_to_mask(q.docs(self.searcher)) & self.live_mask
+                if len(self._match_cache) >= MATCH_CACHE_SIZE:
+                    self._match_cache.pop(next(iter(self._match_cache)))
+                self._match_cache[key] = mask
+            return mask
 
     def ranked(self, q: Q.Query, allowed: set[int], limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` of the allowed documents by score."""
         if not allowed or limit <= 0:
             return []
-        with self.lock:
-            results = self.searcher.search(q, limit=limit, filter=allowed)
-            return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+        found = []
+        if q is not None:
+            with self.lock:
+                results = self.searcher.search(q, limit=limit, filter=allowed)
+                found = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+        if len(found) < limit:  # matches without a scoring word: newest first, after the rest
+            seen = {d for d, _ in found}
+            for d in self.newest:
+                if d in allowed and d not in seen:
+                    found.append((d, 0.0))
+                    if len(found) >= limit:
+                        break
+        return found
 
     def payloads(self, docnums: list[int]) -> list[dict]:
         with self.lock:

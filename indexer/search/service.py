@@ -216,10 +216,10 @@ def open_service(index_dir) -> SearchService:
 # --- pure steps over one snapshot ---------------------------------------------------------------
 
 def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> _Matches:
-    matched = bitset.docs_to_mask(snap.match_docs(engine.match_query(parsed))) & snap.live_mask
+    matched = snap.match_mask(engine.match_query(parsed))
     excluded = engine.exclude_query(parsed)
     if excluded is not None:
-        matched &= ~bitset.docs_to_mask(snap.match_docs(excluded))
+        matched &= ~snap.match_mask(excluded)
     date_mask = snap.date_mask(params.date_from, params.date_to)
     dim_masks = {}
     for facet in engine.FACET_FIELDS:
@@ -236,11 +236,11 @@ def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> 
 def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
     """Sections holding every word contiguously first, then the rest, each tier by score."""
     snap, parsed = matches.snapshot, matches.parsed
-    rank = engine.rank_query(parsed, engine.match_query(parsed))
+    rank = engine.rank_query(parsed)
     contiguous = engine.contiguous_query(parsed)
     tiers = [matches.final]
     if contiguous is not None:
-        first = matches.final & bitset.docs_to_mask(snap.match_docs(contiguous))
+        first = matches.final & snap.match_mask(contiguous)
         tiers = [first, matches.final & ~first]
     window, start = [], 0
     for tier in tiers:
