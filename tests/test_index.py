@@ -161,3 +161,12 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(tmp_path):
     assert store.live_generation(tmp_path / "ix") == live
     assert sorted(p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-")) == [live.name]
     assert open_service(tmp_path / "ix").stats()["sections"] == 9
+
+
+def test_a_progress_bar_only_on_a_terminal():
+    import io
+
+    from indexer.progress import progress_for_terminal, render_bar
+    assert progress_for_terminal(io.StringIO()) is None
+    assert render_bar(12, 40, "/x/2022-w40.pdf", width=10) == "[###-------] 12/40 2022-w40.pdf"
+    assert render_bar(0, 0) == "[" + "#" * 28 + "] 0/0"

@@ -209,3 +209,13 @@ def test_no_query_string_ever_raises(service, q):
 @given(st.text(min_size=2000, max_size=6000))
 def test_very_long_queries_are_answered(service, q):
     service.search_params([("q", q)])
+
+
+def test_one_service_answers_many_threads_alike(service):
+    from concurrent.futures import ThreadPoolExecutor
+    queries = ["上门", "窗口", "应急厅 上门服务", '"上门服务"', "", "服务 -水利厅"] * 5
+    alone = [service.search_params([("q", q)])["hits"] for q in queries]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda q: service.search_params([("q", q)])["hits"], queries))
+    strip = lambda hits: [{k: v for k, v in h.items() if k != "score"} for h in hits]  # noqa: E731
+    assert [strip(h) for h in together] == [strip(h) for h in alone]
