@@ -45,6 +45,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _index_problems() -> tuple[type[Exception], ...]:
+    """An index that exists but cannot be read: said in one line, never a traceback."""
+    from .search.engine import IndexOutdated, IndexUnreadable
+
+    return IndexOutdated, IndexUnreadable
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from .search.indexing import IndexBusy, index_paths
     from .progress import progress_for_terminal
@@ -64,12 +71,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     except IndexBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return EXIT_REFUSED
+    except _index_problems() as problem:
+        print(f"error: {args.index_dir}: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
     print(report.summary())
     return EXIT_REFUSED if (report.refused or missing) else EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search.service import BadParameter, open_service
+    from .search.service import BadParameter, open_service, public_reply
     from .render import results_as_text
 
     params: list[tuple[str, str]] = [("q", " ".join(args.query))]
@@ -85,8 +95,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     except BadParameter as bad:
         print(f"error: {bad}", file=sys.stderr)
         return EXIT_USAGE
+    except _index_problems() as problem:
+        print(f"error: {args.index_dir}: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
+    if reply.get("notice"):
+        print(f"warning: {reply['notice']}", file=sys.stderr)
     if args.format == "json":
-        json.dump(reply, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(public_reply(reply), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(results_as_text(reply))
@@ -163,7 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        # `bulletin-search search … | head`: the reader left; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -304,3 +304,8 @@ def _segments(parsed: ParsedQuery) -> list[dict]:
     out = [dict(t.describe(), excluded=False) for t in parsed.positive_terms()]
     out += [dict(t.describe(), excluded=True) for t in parsed.excluded]
     return out
+
+
+def public_reply(reply: dict) -> dict:
+    """The /api/search reply as CONTRACT.md shows it: ``segments`` is for the search page only."""
+    return {key: value for key, value in reply.items() if key != "segments"}
