@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_NAMES
+from tests.conftest import REPO, SAMPLE_NAMES
 
 CHROMIUM = os.environ.get("BULLETIN_CHROMIUM") or "/usr/bin/chromium"
 OUTPUT = REPO / "test-output"
@@ -96,6 +96,10 @@ def total_shown(page) -> int:
     return int(re.search(r"(\d+)", page.inner_text(".result-summary strong")).group(1))
 
 
+def all_facet_counts(page) -> dict[str, dict[str, int]]:
+    return {facet: facet_counts(page, facet) for facet in ("department", "year", "type", "kind")}
+
+
 def facet_counts(page, facet: str) -> dict[str, int]:
     counts = {}
     for item in page.query_selector_all(f'.facet[data-facet="{facet}"] li'):
@@ -118,17 +122,21 @@ def test_typing_a_query_finds_the_shale_gas_section_first(page, base_url, shale_
 
 def test_clicking_a_department_facet_changes_counts_and_results(page, base_url):
     search_for(page, base_url, "上门服务")
-    before_total, before_departments = total_shown(page), facet_counts(page, "department")
+    before_total, before_facets = total_shown(page), all_facet_counts(page)
     before_hits = page.locator(".hit-title a").evaluate_all("links => links.map(a => a.href)")
-    assert "应急管理厅" in before_departments
+    assert "应急管理厅" in before_facets["department"]
     with page.expect_navigation():
         page.click('.facet[data-facet="department"] a:has-text("应急管理厅")')
     assert page.locator(".chip", has_text="部门：应急管理厅").count() == 1
     assert page.locator('.facet[data-facet="department"] li.selected', has_text="应急管理厅").count() == 1
-    after_total, after_departments = total_shown(page), facet_counts(page, "department")
+    after_total, after_facets = total_shown(page), all_facet_counts(page)
     after_hits = page.locator(".hit-title a").evaluate_all("links => links.map(a => a.href)")
-    assert after_total == before_departments["应急管理厅"] < before_total
-    assert after_departments != before_departments and after_hits != before_hits
+    assert after_total == before_facets["department"]["应急管理厅"] < before_total
+    # Each facet counts over the query and the *other* filters (CONTRACT.md), so the department
+    # facet keeps its numbers while the year, type and kind counts follow the new filter.
+    assert after_facets["department"] == before_facets["department"]
+    assert after_facets != before_facets and after_hits != before_hits
+    assert sum(after_facets["type"].values()) < sum(before_facets["type"].values())
     for hit in page.locator(".hit").all():
         assert "应急管理厅" in hit.locator(".badge").all_inner_texts()
     screenshot(page, "search-page-filtered.png")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE_NAMES
+from tests.conftest import SAMPLE_NAMES
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

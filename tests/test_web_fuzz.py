@@ -2,13 +2,13 @@
 nothing a request says becomes a file read."""
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE_NAMES
+from tests.conftest import SAMPLE_NAMES
 
 PARAMS = ["q", "department", "year", "type", "kind", "from", "to", "sort", "page", "per_page", "zzz"]
 FUZZ = settings(max_examples=150, deadline=None,
@@ -49,9 +49,11 @@ def test_search_params_are_never_a_500(client, pairs):
 @FUZZ
 @given(raw=st.binary(max_size=60))
 def test_raw_query_string_bytes_are_never_a_500(client, raw):
-    for path in ("/api/search", "/"):
-        response = client.get(path, query_string=raw)
-        assert response.status_code in (200, 400)
+    # as the bytes arrive on the wire, and percent-encoded (invalid UTF-8 sequences included)
+    for query_string in (raw.decode("latin-1"), "q=" + quote_from_bytes(raw) + "&year=" + quote_from_bytes(raw[:4])):
+        for path in ("/api/search", "/"):
+            response = client.get(path, environ_overrides={"QUERY_STRING": query_string})
+            assert response.status_code in (200, 400)
 
 
 @FUZZ
@@ -64,3 +66,12 @@ def test_issue_paths_are_never_a_500_nor_a_file_outside_the_archive(client, issu
         assert response.status_code in (200, 404, 308)
         if response.status_code == 200 and suffix:
             assert response.get_data().startswith(b"%PDF")
+
+
+@FUZZ
+@given(raw=st.binary(min_size=1, max_size=40))
+def test_raw_path_bytes_are_never_a_500(client, raw):
+    for suffix in ("", "/source"):
+        response = client.get("/", environ_overrides={"PATH_INFO": "/issues/" + raw.decode("latin-1") + suffix})
+        assert response.status_code in (200, 404, 308)
+

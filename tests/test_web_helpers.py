@@ -37,19 +37,19 @@ def test_facet_values_carry_count_selection_and_toggle_url():
     pairs = [("q", "上门"), ("department", "应急厅")]  # a short form selects the canonical value
     groups = facet_groups(reply, pairs)
     assert [g["label"] for g in groups] == ["部门", "年份", "栏目", "类型"]
-    assert groups[0]["values"] == [
+    assert groups[0]["options"] == [
         {"value": "应急管理厅", "count": 2, "selected": True, "toggle_url": "/?q=%E4%B8%8A%E9%97%A8"},
         {"value": "水利厅", "count": 1, "selected": False,
          "toggle_url": "/?q=%E4%B8%8A%E9%97%A8&department=%E5%BA%94%E6%80%A5%E5%8E%85"
                        "&department=%E6%B0%B4%E5%88%A9%E5%8E%85"},
     ]
-    assert groups[1]["values"][0]["value"] == "2022"
+    assert groups[1]["options"][0]["value"] == "2022"
 
 
 def test_a_selected_value_with_no_match_left_still_shows_to_be_removed():
     reply = {"facets": {"department": [], "year": [], "type": [], "kind": []}}
     groups = facet_groups(reply, [("year", "1999")])
-    assert groups[1]["values"] == [{"value": "1999", "count": 0, "selected": True, "toggle_url": "/"}]
+    assert groups[1]["options"] == [{"value": "1999", "count": 0, "selected": True, "toggle_url": "/"}]
 
 
 def test_chips_sort_and_pagination():

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, SAMPLE_NAMES
+from tests.conftest import REPO, SAMPLE_NAMES
 
 
 def free_port() -> int:
@@ -47,6 +47,12 @@ def test_serve_answers_on_loopback_with_waitress(corpus_dir, tmp_path):
         assert "bulletin-search" in server_header  # waitress's ident, not the development server
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=%E4%B8%8A%E9%97%A8", timeout=10) as reply:
             assert "找到" in reply.read().decode()
+        # raw bytes a browser would never send unencoded: an answer, not a 500
+        for target in (b"/api/search?q=\x80\xff%zz", b"/?q=\xe4\xb8", b"/issues/\xff\xfe"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+                status_line = sock.makefile("rb").readline()
+            assert status_line.split()[1] in (b"200", b"400", b"404"), (target, status_line)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -45,7 +45,7 @@ def facet_groups(reply: dict, pairs: Pairs) -> list[dict]:
             if not any(_same_value(name, c, v["value"]) for v in values):
                 values.insert(0, {"value": c, "count": 0, "selected": True,
                                   "toggle_url": search_url(without(pairs, name, c))})
-        groups.append({"name": name, "label": label, "values": values})
+        groups.append({"name": name, "label": label, "options": values})
     return groups
 
 

@@ -66,8 +66,13 @@ def section_blocks(bulletin: dict, pattern) -> list[dict]:
                                "html": highlight(paragraph["text"], pattern)})
             if page is not None:
                 previous_page = page
+        # A page starting with the section is marked above its headings, not inside it.
+        page_before = None
+        if paragraphs and paragraphs[0]["new_page"]:
+            page_before, paragraphs[0]["new_page"] = paragraphs[0]["page"], False
         blocks.append({
             "id": section["id"] if section["id"] not in paragraph_ids else None,
+            "page_before": page_before,
             "headings": [{"level": min(depth + 2, 5), "html": highlight(text, pattern)}
                          for depth, text in enumerate(heading)
                          if depth >= shared and not (
