@@ -242,6 +242,18 @@ def test_bulletin_view_highlights_the_query_and_every_form_of_a_department(clien
     html = page_text(client.get("/issues/2022-w40", query_string={"q": "应急管理厅 上门"}))
     assert "<mark>上门</mark>" in html
     assert "<mark>应急厅</mark>" in html  # the bulletin writes the short form
+    assert re.search(r"正文共 [1-9]\d* 处", html)
+
+
+def test_an_empty_index_says_so_and_answers_everything(tmp_path):
+    from webapp import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "no-index-yet")}).test_client()
+    assert "索引里还没有公报" in page_text(client.get("/"))
+    assert "索引里还没有公报" in page_text(client.get("/?q=窗口"))
+    assert client.get("/healthz").get_json() == {"status": "ok", "issues": 0, "sections": 0}
+    assert client.get("/api/search?q=窗口").get_json()["total"] == 0
+    assert client.get("/issues/2022-w40").status_code == 404
 
 
 @pytest.mark.parametrize("issue_id", ["nope", "2099-w01", "..", "%2e%2e%2fetc%2fpasswd", "a" * 300,

@@ -7,7 +7,7 @@ import io
 from markupsafe import Markup
 
 from webapp.highlight import highlight, query_terms, term_pattern
-from webapp.presenting import chips, facet_groups, pagination, segments_text, sort_options
+from webapp.presenting import chips, facet_groups, pagination, segment_labels, sort_options
 from webapp.urls import on_page, paragraph_url, search_url, toggled, with_value, without
 from webapp.views.export import csv_bytes, safe_cell, snippet_text
 
@@ -67,14 +67,16 @@ def test_chips_sort_and_pagination():
     assert pagination({"page": 1, "per_page": 10, "total": 3}, [])["links"] == []
 
 
-def test_segments_text_reads_the_shapes_a_segmentation_may_take():
-    assert segments_text(["应急厅", "上门服务"]) == "应急厅 | 上门服务"
-    assert segments_text([["上门", "服务"], ["应急厅"]]) == "上门 / 服务 | 应急厅"
-    assert segments_text(None) == ""
-    assert segments_text([{"word": "上门服务", "segments": ["上门", "服务"], "phrase": False, "department": None},
-                          {"word": "应急厅", "segments": ["应急", "厅"], "phrase": False, "department": "应急管理厅"},
-                          {"word": "一件事", "segments": ["一件", "事"], "phrase": True, "department": None}]) == \
-        "上门 / 服务 | 应急厅（部门：应急管理厅） | “一件事”"
+def test_segment_labels_read_the_shapes_a_segmentation_may_take():
+    assert segment_labels(["应急厅", "上门服务"]) == ["应急厅", "上门服务"]
+    assert segment_labels([["上门", "服务"], ["应急厅"]]) == ["上门 / 服务", "应急厅"]
+    assert segment_labels(None) == []
+    assert segment_labels([
+        {"word": "上门服务", "segments": ["上门", "服务"], "phrase": False, "department": None, "excluded": False},
+        {"word": "应急厅", "segments": ["应急厅"], "phrase": False, "department": "应急管理厅", "excluded": False},
+        {"word": "一件事", "segments": ["一件", "事"], "phrase": True, "department": None, "excluded": False},
+        {"word": "培训", "segments": ["培训"], "phrase": False, "department": None, "excluded": True},
+    ]) == ["上门 / 服务", "应急厅（部门：应急管理厅）", "“一件事”（整个短语）", "排除 培训"]
 
 
 def test_highlight_escapes_the_text_and_adds_only_marks():
@@ -86,7 +88,9 @@ def test_highlight_escapes_the_text_and_adds_only_marks():
 
 
 def test_query_terms_expand_departments_and_leave_out_exclusions_and_operators():
-    terms = query_terms('应急厅 "上门 服务" -培训 OR 的', segments=[["上门", "服务"], ["的"]])
+    terms = query_terms('应急厅 "上门 服务" -培训 OR 的', segments=[
+        {"word": "上门服务", "segments": ["上门", "服务"], "excluded": False},
+        {"word": "培训", "segments": ["培训"], "excluded": True}, ["的"]])
     assert "应急管理厅" in terms and "省应急厅" in terms and "应急厅" in terms
     assert "上门 服务" in terms and "上门" in terms
     assert "培训" not in terms and "OR" not in terms

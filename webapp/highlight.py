@@ -20,7 +20,8 @@ def _flatten(segments) -> list[str]:
         return [segments]
     for item in segments or []:
         if isinstance(item, dict):
-            out += _flatten(item.get("segments") or item.get("word") or [])
+            if not item.get("excluded"):
+                out += _flatten(item.get("segments") or item.get("word") or [])
         elif isinstance(item, (list, tuple)):
             out += _flatten(item)
         elif item is not None:

@@ -105,26 +105,31 @@ def hit_views(reply: dict, pairs: Pairs) -> list[dict]:
     return views
 
 
-def segments_text(segments) -> str:
-    """How the query was segmented, as one line (the service gives words, or lists of segments)."""
+def segment_labels(segments) -> list[str]:
+    """How the query was segmented, one label per word (the service gives dicts; plain lists of
+    words or of segments are read too)."""
     if not segments:
-        return ""
+        return []
     if isinstance(segments, str):
-        return segments
-    parts = []
+        return [segments]
+    labels = []
     for item in segments:
         if isinstance(item, (list, tuple)):
-            parts.append(" / ".join(str(s) for s in item))
-        elif isinstance(item, dict):  # {"word", "segments", "phrase", "department"}
-            text = " / ".join(str(s) for s in (item.get("segments") or [item.get("word", "")]))
+            label = " / ".join(str(s) for s in item)
+        elif isinstance(item, dict):  # {"word", "segments", "phrase", "department", "excluded"}
+            word = str(item.get("word", ""))
+            label = " / ".join(str(s) for s in (item.get("segments") or [word]))
             if item.get("phrase"):
-                text = f"“{item.get('word', text)}”"
-            if item.get("department"):
-                text = f"{item.get('word', text)}（部门：{item['department']}）"
-            parts.append(text)
+                label = f"“{word}”（整个短语）"
+            elif item.get("department"):
+                label = f"{word}（部门：{item['department']}）"
+            if item.get("excluded"):
+                label = f"排除 {word}"
         else:
-            parts.append(str(item))
-    return " | ".join(p for p in parts if p)
+            label = str(item)
+        if label:
+            labels.append(label)
+    return labels
 
 
 def page_model(reply: dict, pairs: Pairs) -> dict:
@@ -136,7 +141,7 @@ def page_model(reply: dict, pairs: Pairs) -> dict:
         "sorts": sort_options(pairs),
         "pagination": pagination(reply, pairs),
         "hits": hit_views(reply, pairs),
-        "segments": segments_text(reply.get("segments")),
+        "segments": segment_labels(reply.get("segments")),
         "export_url": search_url([(n, v) for n, v in pairs if n not in ("page", "per_page")],
                                  path="/export.csv"),
     }

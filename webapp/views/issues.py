@@ -90,9 +90,10 @@ def show(issue_id: str):
     bulletin = _lookup(issue_id)
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
     has_source = get_service().source_file(issue_id) is not None
-    return render_template("issue.html", issue=bulletin["issue"], query=query,
-                           blocks=section_blocks(bulletin, _query_pattern(query)),
-                           has_source=has_source)
+    blocks = section_blocks(bulletin, _query_pattern(query))
+    marks = sum(str(p["html"]).count("<mark>") for b in blocks for p in b["paragraphs"])
+    return render_template("issue.html", issue=bulletin["issue"], query=query, blocks=blocks,
+                           marks=marks, has_source=has_source)
 
 
 def _text_mimetype(path: str) -> str:
