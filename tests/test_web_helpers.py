@@ -6,7 +6,7 @@ import io
 
 from markupsafe import Markup
 
-from webapp.highlight import highlight, query_terms, term_pattern
+from webapp.highlight import highlight, query_terms, snippet_html, term_pattern
 from webapp.presenting import chips, facet_groups, pagination, segment_labels, sort_options
 from webapp.urls import on_page, paragraph_url, search_url, toggled, with_value, without
 from webapp.views.export import csv_bytes, safe_cell, snippet_text
@@ -85,6 +85,13 @@ def test_highlight_escapes_the_text_and_adds_only_marks():
     assert isinstance(html, Markup)
     assert html == "提供<mark>&lt;b&gt;</mark><mark>上门服务</mark>&lt;/b&gt; &amp; 更多"
     assert highlight("<script>", None) == "&lt;script&gt;"
+
+
+def test_only_mark_survives_in_a_snippet():
+    assert snippet_html("a &lt;b&gt; <mark>x&amp;y</mark>") == "a &lt;b&gt; <mark>x&amp;y</mark>"
+    assert snippet_html("<script>alert(1)</script><mark>ok</mark><b onclick=x>") == \
+        "&lt;script&gt;alert(1)&lt;/script&gt;<mark>ok</mark>&lt;b onclick=x&gt;"
+    assert snippet_html(None) == ""
 
 
 def test_query_terms_expand_departments_and_leave_out_exclusions_and_operators():

@@ -31,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors, searching, security
     from .views import api, export, health, issues, search
 
+    from .highlight import snippet_html
+
+    app.add_template_filter(snippet_html)
     searching.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -5,6 +5,7 @@ The text is split around the matches of the query terms; every piece is escaped 
 """
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup, escape
@@ -72,3 +73,19 @@ def highlight(text: str, pattern: re.Pattern | None) -> Markup:
         start = match.end()
     out.append(escape(text[start:]))
     return Markup("").join(out)
+
+
+_MARK_TAG = re.compile(r"(</?mark>)")
+
+
+def snippet_html(snippet: str) -> Markup:
+    """The service's snippet (escaped text with ``<mark>``) made safe whatever it holds: the text
+    between the tags is unescaped and escaped again (a no-op for well-escaped text), so only
+    ``<mark>`` and ``</mark>`` can ever survive as markup."""
+    parts = []
+    for piece in _MARK_TAG.split(snippet or ""):
+        if piece in ("<mark>", "</mark>"):
+            parts.append(Markup(piece))
+        else:
+            parts.append(escape(html.unescape(piece)))
+    return Markup("").join(parts)

@@ -13,7 +13,9 @@ from ..searching import get_service
 
 bp = Blueprint("issues", __name__)
 
-ISSUE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
+# What an issue id can look like (2022-w40, 2025-m11; the store allows the same); anything else is
+# a 404 before the index is asked.
+ISSUE_ID = re.compile(r"(?!.*\.\.)[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 
 
 def _lookup(issue_id: str) -> dict:
