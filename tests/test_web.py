@@ -159,6 +159,15 @@ def test_sort_and_pagination_links(client):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_date_range_filters_and_shows_as_chips(client):
+    params = [("q", "窗口"), ("from", "2022-12-01"), ("to", "2022-12-31")]
+    reply = client.get("/api/search", query_string=params).get_json()
+    assert reply["total"] > 0 and {hit["published"][:7] for hit in reply["hits"]} == {"2022-12"}
+    html = page_text(client.get("/", query_string=params + [("type", "")]))  # an untouched box sends ""
+    assert "起始日期：2022-12-01" in html and "截止日期：2022-12-31" in html
+    assert 'name="from" form="search-form" value="2022-12-01"' in html
+
+
 def test_browsing_without_a_query_lists_the_newest(client):
     html = page_text(client.get("/", query_string={"kind": "周报"}))
     assert "按条件浏览" in html and "类型：周报" in html
