@@ -50,7 +50,8 @@ def base_url(index_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    sync_playwright = sync_api.sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -113,6 +114,7 @@ def test_typing_a_query_finds_the_shale_gas_section_first(page, base_url, shale_
     assert page.input_value("#q") == "应急厅 上门服务"
     first = page.locator(".hit").first
     assert "窗口工作周报 2022年第40期" in first.inner_text()
+    assert SHALE_GAS in first.locator(".snippet").inner_text().replace(" ", "")
     fragment = first.locator(".hit-title a").get_attribute("href").split("#")[1]
     assert fragment in shale_gas_paragraphs
     assert "应急管理厅" in first.locator(".badge").all_inner_texts()
