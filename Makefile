@@ -22,11 +22,12 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
-# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+# Debian's chromium for the browser tests (Playwright's own browser download is not used), and a
+# CJK font so that its screenshots show Chinese rather than empty boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
-	  else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; \
+	else echo "chromium or a CJK font is missing: run 'sudo apt-get install chromium fonts-wqy-microhei' (browser tests will be skipped)"; fi
 
 run: install
 	@if [ -n "$(ARCHIVE)" ]; then \

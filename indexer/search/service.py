@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import analysis, bitset, engine, store
+from . import analysis, bitset, engine, plan, store
 from . import snippets as snip
 from .params import BadParameter, SearchParams, parse_params
 from .query import ParsedQuery, parse_query
@@ -198,10 +198,11 @@ class SearchService:
         snap = matches.snapshot
         if sort == "relevance" and not matches.parsed.is_empty:
             return _by_relevance(matches, offset, count)
-        order = snap.oldest if sort == "oldest" else snap.newest
+        if sort == "newest":
+            return [(d, None) for d in snap.newest_first(matches.final, offset + count)[offset:]]
         wanted = set(bitset.mask_to_docs(matches.final))
         picked = []
-        for d in order:
+        for d in snap.oldest:
             if d in wanted:
                 picked.append((d, None))
                 if len(picked) >= offset + count:
@@ -216,8 +217,8 @@ def open_service(index_dir) -> SearchService:
 # --- pure steps over one snapshot ---------------------------------------------------------------
 
 def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> _Matches:
-    matched = snap.match_mask(engine.match_query(parsed))
-    excluded = engine.exclude_query(parsed)
+    matched = snap.match_mask(plan.match_spec(parsed))
+    excluded = plan.exclude_spec(parsed)
     if excluded is not None:
         matched &= ~snap.match_mask(excluded)
     date_mask = snap.date_mask(params.date_from, params.date_to)
@@ -236,8 +237,8 @@ def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> 
 def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
     """Sections holding every word contiguously first, then the rest, each tier by score."""
     snap, parsed = matches.snapshot, matches.parsed
-    rank = engine.rank_query(parsed)
-    contiguous = engine.contiguous_query(parsed)
+    rank = plan.rank_terms(parsed)
+    contiguous = plan.contiguous_spec(parsed)
     tiers = [matches.final]
     if contiguous is not None:
         first = matches.final & snap.match_mask(contiguous)
@@ -247,7 +248,7 @@ def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
         size = bitset.count(tier)
         lo, hi = max(offset, start), min(offset + count, start + size)
         if lo < hi:  # this tier overlaps the page: rank only as deep as the page reaches
-            ranked = snap.ranked(rank, set(bitset.mask_to_docs(tier)), hi - start)
+            ranked = snap.ranked(rank, tier, hi - start)
             window.extend(ranked[lo - start:])
         start += size
     return window
@@ -307,5 +308,9 @@ def _segments(parsed: ParsedQuery) -> list[dict]:
 
 
 def public_reply(reply: dict) -> dict:
-    """The /api/search reply as CONTRACT.md shows it: ``segments`` is for the search page only."""
-    return {key: value for key, value in reply.items() if key != "segments"}
+    """The /api/search reply as CONTRACT.md shows it. ``segments`` and each facet value's
+    ``selected`` flag are for the search page; API and CLI clients get the contract's keys."""
+    public = {key: value for key, value in reply.items() if key != "segments"}
+    public["facets"] = {name: [{"value": item["value"], "count": item["count"]} for item in items]
+                        for name, items in reply["facets"].items()}
+    return public

@@ -10,11 +10,10 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def search():
-    from indexer.search.service import BadParameter
+    from indexer.search.service import BadParameter, public_reply
 
     try:
         reply = get_service().search_params(request_pairs())
     except (RequestRefused, BadParameter) as bad:
         return jsonify(error=str(bad)), 400
-    # "segments" is for the search page's empty state, not part of the public reply.
-    return jsonify({key: value for key, value in reply.items() if key != "segments"})
+    return jsonify(public_reply(reply))
