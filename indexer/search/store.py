@@ -30,6 +30,7 @@ FILES = "files.json"
 BULLETINS = "bulletins"
 RETIRED = "RETIRED"  # written into a generation when another replaces it
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
+_TMP_RE = re.compile(r"^\..+\.(\d+)\.tmp$")  # write_json_atomic's and swap_in's temporaries
 _ISSUE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 RETIRED_KEEP_SECONDS = 120  # searchers re-check the pointer every second; give them ample time
 
@@ -110,9 +111,13 @@ def swap_in(index_dir: Path, gen: Path) -> None:
 
 
 def remove_stale_generations(index_dir: Path) -> None:
-    """Remove retired generations past their grace time, and incomplete ones left by a killed
-    rebuild. Only called while holding the writer lock, so no rebuild is in progress."""
+    """Remove retired generations past their grace time, incomplete ones left by a killed
+    rebuild, and the half-written temporary files of a killed writer. Only called while holding
+    the writer lock, so no rebuild is in progress."""
     live = live_generation(index_dir)
+    for folder in (Path(index_dir), live, live / BULLETINS if live is not None else None):
+        if folder is not None:
+            remove_dead_writers_temporaries(folder)
     for path in Path(index_dir).iterdir():
         if not _GEN_RE.match(path.name) or path == live:
             continue
@@ -126,6 +131,22 @@ def remove_stale_generations(index_dir: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         elif not generation_meta(path).get("complete"):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_dead_writers_temporaries(folder: Path) -> None:
+    """``.files.json.<pid>.tmp`` and the like, left when a writer was killed between writing a
+    temporary file and renaming it into place; a live process's are left alone."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        m = _TMP_RE.match(entry.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                pass
 
 
 # --- the one writer -----------------------------------------------------------------------------
