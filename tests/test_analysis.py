@@ -71,3 +71,9 @@ def test_jieba_is_loaded_once_with_its_cache_in_a_lasting_place():
     assert analysis.jieba_tokenizer() is analysis.jieba_tokenizer()
     cache = Path(analysis.jieba_tokenizer().tmp_dir)
     assert not str(cache).startswith("/tmp") or "BULLETIN_CACHE_DIR" in __import__("os").environ
+
+
+def test_index_bigrams_are_the_distinct_bigrams_of_the_stream():
+    text = "应急厅窗口 提供行政许可，ＡＰＰ端第5期_x ①② a_b\n上门\u3000服务"
+    assert analysis.index_bigrams(text) == {t.text for t in bigram_tokens(text) if len(t.text) == 2}
+    assert "上门服务" in analysis.searchable_text(text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import threading
 import unicodedata
@@ -174,6 +175,26 @@ def bigram_tokens(text: str) -> Iterator[Token]:
             yield from close_run()
             run = []
     yield from close_run()
+
+
+# Runs of word characters. In Python's re, \w is exactly str.isalnum() plus "_", so [^\W_] is
+# is_word_char; a regex finds runs many times faster than a loop over characters.
+_RUN_RE = re.compile(r"[^\W_]+")
+
+
+def searchable_text(text: str) -> str:
+    """The folded text with whitespace removed (``compact``): a query run occurs in a section
+    exactly when it is a substring of this, which is how the engine checks candidates."""
+    return compact(text)
+
+
+def index_bigrams(text: str) -> set[str]:
+    """The distinct bigrams of ``bigram_tokens`` (its lone last characters left out): the terms
+    that find candidate sections; the exact test is a substring check on ``searchable_text``."""
+    grams: set[str] = set()
+    for run in _RUN_RE.findall(compact(text)):
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return grams
 
 
 def runs(text: str) -> list[str]:

@@ -5,8 +5,11 @@ Keeping Whoosh behind this module means a later engine (Tantivy, SQLite FTS) rep
 """
 from __future__ import annotations
 
+import heapq
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Optional
@@ -15,20 +18,27 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 
-from ..departments import written_forms
 from . import analysis
-from .bitset import docs_to_mask
-from .query import ParsedQuery, Term
+from .bitset import docs_to_mask, mask_to_docs
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FACET_FIELDS = ("department", "year", "type", "kind")
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by publication date.
 _ORDINALS_PER_ISSUE = 10000
-MATCH_CACHE_SIZE = 32
+# Bounded caches per snapshot. A bitset is at most doc_count/8 bytes (6 KB at 45,000 sections)
+# and a score array doc_count*8 (360 KB), so these stay a few tens of MB at the largest.
+MATCH_CACHE_SIZE = 512  # spec -> bitset (whole words, departments, queries)
+GRAM_CACHE_SIZE = 4096  # bigram -> bitset
+SCORE_CACHE_SIZE = 64  # word-index term -> (bitset, scores by docnum)
+# A run is checked by substring on the sections holding its rarest bigrams; ANDing more bigram
+# lists costs more than checking the few candidates left.
+CANDIDATE_GRAMS = 2
 
 
 class IndexUnreadable(Exception):
@@ -73,8 +83,10 @@ class WordTokenizer(_StreamTokenizer):
 
 
 class BigramTokenizer(_StreamTokenizer):
+    """The distinct bigrams of a section: candidate finding only, so no positions or counts."""
+
     def _stream(self, value, mode):
-        return analysis.bigram_tokens(value)
+        return (analysis.Token(g, 0, 0, 0) for g in analysis.index_bigrams(value))
 
 
 def build_schema() -> Schema:
@@ -89,8 +101,13 @@ def build_schema() -> Schema:
         order=NUMERIC(int, bits=64, signed=False, sortable=True),
         # Ranking only, so no positions: they would cost build time and index size for nothing.
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
-        # Matching: phrases of bigrams are substring tests, so positions are needed here.
-        bigrams=TEXT(analyzer=BigramTokenizer(), phrase=True),
+        # Candidates only: which sections hold a bigram. Whether a run of characters occurs is
+        # checked on ``text``, so no positions (they were two thirds of the build time).
+        # Scorable only so Whoosh keeps a lengths column: without one its writer asks the file
+        # system whether that column exists once per posting (a stat call each, 20% of a build).
+        bigrams=FieldType(format=Existence(), analyzer=BigramTokenizer(), scorable=True),
+        # Folded text without whitespace (UTF-8), the Ctrl+F view of the section.
+        text=COLUMN(VarBytesColumn()),
         payload=STORED(),
     )
 
@@ -134,6 +151,7 @@ def section_documents(bulletin: dict) -> Iterable[dict]:
             order=published.toordinal() * _ORDINALS_PER_ISSUE + min(ordinal, _ORDINALS_PER_ISSUE - 1),
             words=searchable,
             bigrams=searchable,
+            text=analysis.searchable_text(searchable).encode("utf-8"),
             payload={
                 "section_id": section["id"], "issue_id": issue["id"], "issue_title": issue["title"],
                 "published": issue["published"], "kind": issue["kind"], "year": issue["year"],
@@ -146,103 +164,6 @@ def section_documents(bulletin: dict) -> Iterable[dict]:
 
 def delete_issue(writer, issue_id: str) -> None:
     writer.delete_by_term("issue_id", issue_id)
-
-
-# --- queries ------------------------------------------------------------------------------------
-
-def _run_query(run: str) -> Q.Query:
-    """Documents holding this run of word characters as a substring (see analysis.bigram_tokens)."""
-    if len(run) == 1:
-        return Q.Prefix("bigrams", run)  # a bigram starting with it, or a run's last character
-    grams = analysis.bigrams(run)
-    if len(grams) == 1:
-        return Q.Term("bigrams", grams[0])
-    return Q.Phrase("bigrams", grams)
-
-
-def substring_query(text: str) -> Optional[Q.Query]:
-    """Documents where the text occurs (whitespace ignored; punctuation splits it into parts that
-    must all occur). None when the text holds nothing searchable."""
-    parts = [_run_query(r) for r in analysis.runs(text)]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def _department_query(canonical: str) -> Q.Query:
-    forms = [substring_query(f) for f in written_forms(canonical)]
-    return Q.Or([Q.Term("departments", canonical)] + [f for f in forms if f is not None])
-
-
-def term_match(term: Term) -> Optional[Q.Query]:
-    """What a term must find: a department in any form; a phrase contiguous; a word all its
-    segments, wherever they stand."""
-    if term.department:
-        return _department_query(term.department)
-    if term.phrase or len(term.segments) <= 1:
-        return substring_query(term.text)
-    parts = [substring_query(s) for s in term.segments]
-    parts = [p for p in parts if p is not None]
-    return Q.And(parts) if parts else None
-
-
-def term_contiguous(term: Term) -> Optional[Q.Query]:
-    """The stricter form ranked first: the whole word as one contiguous phrase."""
-    if term.department:
-        return _department_query(term.department)
-    return substring_query(term.text)
-
-
-def _term_rank(term: Term) -> list[Q.Query]:
-    """Word-index terms that score a match (the bigrams only decide whether it matches)."""
-    if term.department:
-        return [Q.Term("words", analysis.fold(f), boost=2.0) for f in written_forms(term.department)]
-    found = [Q.Term("words", s) for s in term.segments]
-    if len(term.segments) > 1:
-        found.append(Q.Term("words", analysis.compact(term.text), boost=2.0))
-    return found
-
-
-def _combine(parsed: ParsedQuery, per_term) -> Optional[Q.Query]:
-    groups = []
-    for group in parsed.groups:
-        alternatives = [q for q in (per_term(t) for t in group) if q is not None]
-        if alternatives:
-            groups.append(alternatives[0] if len(alternatives) == 1 else Q.Or(alternatives))
-    if not groups:
-        return None
-    return groups[0] if len(groups) == 1 else Q.And(groups)
-
-
-def match_query(parsed: ParsedQuery) -> Optional[Q.Query]:
-    """None means every document (an empty query browses)."""
-    return _combine(parsed, term_match)
-
-
-def contiguous_query(parsed: ParsedQuery) -> Optional[Q.Query]:
-    """Only worth running when some word can match with its segments apart."""
-    if not any(not t.phrase and not t.department and len(t.segments) > 1
-               for g in parsed.groups for t in g):
-        return None
-    return _combine(parsed, term_contiguous)
-
-
-def exclude_query(parsed: ParsedQuery) -> Optional[Q.Query]:
-    # -word drops sections holding the word itself (Ctrl+F), not merely its segments apart.
-    parts = [q for q in (term_contiguous(t) for t in parsed.excluded) if q is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.Or(parts)
-
-
-def rank_query(parsed: ParsedQuery) -> Optional[Q.Query]:
-    """Scores matches by the words they hold. Only word-index terms: scoring the bigram phrases
-    too tripled the cost of a common word for no better order. A match holding none of these
-    (jieba cut its sentence otherwise) scores 0 and follows the others."""
-    scoring = [q for g in parsed.groups for t in g for q in _term_rank(t)]
-    if not scoring:
-        return None
-    return scoring[0] if len(scoring) == 1 else Q.Or(scoring)
 
 
 # --- one open index state -----------------------------------------------------------------------
@@ -292,8 +213,19 @@ class Snapshot:
                                                   keys[d] % _ORDINALS_PER_ISSUE, d))
         self.oldest = sorted(live, key=lambda d: (keys[d], d))
         self._oldest_ordinals = [keys[d] // _ORDINALS_PER_ISSUE for d in self.oldest]
+        # the position of each document in newest-first order, to sort a few matches cheaply
+        self.newest_rank = {d: i for i, d in enumerate(self.newest)}
+        # the Ctrl+F view of every live section: a candidate is confirmed by one substring test,
+        # about 1 µs, where Whoosh's phrase matcher over positions took about 100 µs
+        self.texts: list[str] = [""] * self.doc_count_all
+        column = reader.column_reader("text") if live else None
+        if column is not None:
+            for d in live:
+                self.texts[d] = column[d].decode("utf-8")
         self._date_masks: dict = {}
-        self._match_cache: dict = {}
+        self._match_cache: OrderedDict = OrderedDict()
+        self._gram_cache: OrderedDict = OrderedDict()
+        self._score_cache: OrderedDict = OrderedDict()
 
     def date_mask(self, date_from, date_to) -> int:
         """Bitset of the live documents published in [date_from, date_to] (either may be None)."""
@@ -315,38 +247,137 @@ class Snapshot:
         except Exception:
             return False
 
-    def match_mask(self, q: Optional[Q.Query]) -> int:
-        """Bitset of the live documents matching ``q`` (None: all). The last few are kept, since
-        a person paging or toggling facets asks the same query again and again."""
-        if q is None:
-            return self.live_mask
-        key = repr(q)
-        with self.lock:
-            mask = self._match_cache.get(key)
-            if mask is None:
-                mask = docs_to_mask(q.docs(self.searcher)) & self.live_mask
-                if len(self._match_cache) >= MATCH_CACHE_SIZE:
-                    self._match_cache.pop(next(iter(self._match_cache)))
-                self._match_cache[key] = mask
-            return mask
+    # --- matching: bitsets of live documents ---------------------------------------------------
 
-    def ranked(self, q: Q.Query, allowed: set[int], limit: int) -> list[tuple[int, float]]:
-        """The best ``limit`` of the allowed documents by score."""
+    def match_mask(self, spec) -> int:
+        """Bitset of the live documents matching a plan.py spec (None: all). Kept per spec, since
+        a person paging or toggling facets asks the same query again and again, and the same
+        words and departments recur across queries."""
+        if spec is None:
+            return self.live_mask
+        with self.lock:
+            return self._eval(spec)
+
+    def _eval(self, spec) -> int:
+        mask = _cache_get(self._match_cache, spec)
+        if mask is not None:
+            return mask
+        kind = spec[0]
+        if kind == "sub":
+            mask = self.live_mask
+            for run in spec[1]:
+                mask &= self._run_mask(run)
+                if not mask:
+                    break
+        elif kind == "dept":
+            mask = self.facet_masks["department"].get(spec[1], 0)
+            for form in spec[2]:
+                mask |= self._eval(form)
+        elif kind == "and":
+            mask = self.live_mask
+            for part in spec[1]:
+                mask &= self._eval(part)
+                if not mask:
+                    break
+        elif kind == "or":
+            mask = 0
+            for part in spec[1]:
+                mask |= self._eval(part)
+        else:
+            raise ValueError(f"unknown match spec {spec!r}")
+        _cache_put(self._match_cache, spec, mask, MATCH_CACHE_SIZE)
+        return mask
+
+    def _run_mask(self, run: str) -> int:
+        """Live documents where the run of word characters occurs (Ctrl+F parity)."""
+        if len(run) == 1:  # no one-character terms are indexed: check every section
+            candidates = self.live_mask
+        else:
+            grams = sorted(set(analysis.bigrams(run)), key=self._gram_frequency)
+            candidates = self._gram_mask(grams[0])
+            if len(grams) == 1 or not candidates:
+                return candidates  # the run is one bigram: the postings are the answer
+            for gram in grams[1:CANDIDATE_GRAMS]:
+                candidates &= self._gram_mask(gram)
+        texts = self.texts
+        return docs_to_mask([d for d in mask_to_docs(candidates) if run in texts[d]])
+
+    def _gram_frequency(self, gram: str) -> int:
+        return self.searcher.reader().doc_frequency("bigrams", gram)
+
+    def _gram_mask(self, gram: str) -> int:
+        mask = _cache_get(self._gram_cache, gram)
+        if mask is None:
+            reader = self.searcher.reader()
+            mask = 0
+            if reader.doc_frequency("bigrams", gram):
+                mask = docs_to_mask(reader.postings("bigrams", gram).all_ids()) & self.live_mask
+            _cache_put(self._gram_cache, gram, mask, GRAM_CACHE_SIZE)
+        return mask
+
+    # --- ranking --------------------------------------------------------------------------------
+
+    def _term_scores(self, word: str) -> tuple[int, array]:
+        """(bitset, BM25 score by docnum) of one word-index term, as Whoosh scores it in a
+        search; computed once per snapshot instead of for every match of every query."""
+        cached = _cache_get(self._score_cache, word)
+        if cached is not None:
+            return cached
+        scores = array("d", bytes(8 * self.doc_count_all))
+        docs = []
+        term = Q.Term("words", word)
+        context = self.searcher.context()
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            m = term.matcher(subsearcher, context)
+            while m.is_active():
+                d = offset + m.id()
+                scores[d] = m.score()
+                docs.append(d)
+                m.next()
+        cached = (docs_to_mask(docs) & self.live_mask, scores)
+        _cache_put(self._score_cache, word, cached, SCORE_CACHE_SIZE)
+        return cached
+
+    def ranked(self, terms, allowed: int, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` of the allowed documents (a bitset) by the summed scores of the
+        (word, boost) terms, ties by docnum as Whoosh breaks them; then the allowed documents
+        holding none of the terms, newest first, at 0."""
         if not allowed or limit <= 0:
             return []
-        found = []
-        if q is not None:
+        found: list[tuple[int, float]] = []
+        scored = 0
+        if terms:
             with self.lock:
-                results = self.searcher.search(q, limit=limit, filter=allowed)
-                found = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
-        if len(found) < limit:  # matches without a scoring word: newest first, after the rest
-            seen = {d for d, _ in found}
-            for d in self.newest:
-                if d in allowed and d not in seen:
-                    found.append((d, 0.0))
-                    if len(found) >= limit:
-                        break
+                parts = [(self._term_scores(word), boost) for word, boost in terms]
+            for (mask, _), _ in parts:
+                scored |= mask
+            scored &= allowed
+            docs = mask_to_docs(scored)
+            if len(parts) == 1:
+                (_, scores), boost = parts[0]
+                keyed = [(-scores[d] * boost, d) for d in docs]
+            else:
+                columns = [(scores, boost) for (_, scores), boost in parts]
+                keyed = [(-sum(s[d] * b for s, b in columns), d) for d in docs]
+            found = [(d, -negated) for negated, d in heapq.nsmallest(limit, keyed)]
+        rest = allowed & ~scored
+        if len(found) < limit and rest:  # matches without a scoring word: newest first
+            found += [(d, 0.0) for d in self.newest_first(rest, limit - len(found))]
         return found
+
+    def newest_first(self, mask: int, count: int) -> list[int]:
+        """The first ``count`` documents of a bitset in newest-first order."""
+        docs = mask_to_docs(mask)
+        if len(docs) <= 4 * count or len(docs) * 8 < len(self.newest):
+            return heapq.nsmallest(count, docs, key=self.newest_rank.__getitem__)
+        wanted = set(docs)  # many: walking the order from the top stops early
+        picked = []
+        for d in self.newest:
+            if d in wanted:
+                picked.append(d)
+                if len(picked) >= count:
+                    break
+        return picked
 
     def payloads(self, docnums: list[int]) -> list[dict]:
         with self.lock:
@@ -355,3 +386,16 @@ class Snapshot:
     def close(self) -> None:
         with self.lock:
             self.searcher.close()
+
+
+def _cache_get(cache: OrderedDict, key):
+    value = cache.get(key)
+    if value is not None:
+        cache.move_to_end(key)
+    return value
+
+
+def _cache_put(cache: OrderedDict, key, value, size: int) -> None:
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
