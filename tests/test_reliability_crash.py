@@ -213,3 +213,21 @@ def test_a_live_writers_lock_is_respected_and_a_stopped_writer_killed_later_is_c
         child.wait(WAIT_LIMIT)
     assert main(["index", *args]) == 0  # the dead writer's lock is cleared
     assert replies(ix) == archive["before"] and not (ix / store.LOCK).exists()
+
+
+def test_a_generation_orphaned_by_a_killed_swap_is_retired_then_removed(archive, tmp_path, monkeypatch):
+    """Killed between swapping the pointer and retiring the old generation (or between marking a
+    new one complete and swapping it in), a complete generation is neither live nor retired: the
+    next writer retires it, and it goes after the grace time searchers get."""
+    ix = tmp_path / "ix"
+    shutil.copytree(archive["base"], ix)
+    orphan = store.live_generation(ix)
+    newer = ix / "gen-000009"
+    shutil.copytree(orphan, newer)
+    (ix / store.POINTER).write_text(newer.name + "\n")  # swapped, then killed before retiring
+    first = str(archive["root"] / "first")
+    assert main(["index", first, "--index-dir", str(ix)]) == 0
+    assert (orphan / store.RETIRED).exists() and replies(ix) == archive["before"]
+    monkeypatch.setattr(store, "RETIRED_KEEP_SECONDS", 0.0)
+    assert main(["index", first, "--index-dir", str(ix)]) == 0
+    assert sorted(p.name for p in ix.glob("gen-*")) == [newer.name]

@@ -3,7 +3,7 @@ the parsed bulletins and the file manifest.
 
     index_dir/
       CURRENT           name of the live generation, replaced atomically (os.replace)
-      .lock             pid of the one writer
+      .lock             flocked by the one writer, holding its pid
       gen-000002/       one complete index: Whoosh's files, plus
         GENERATION.json   {"schema_version": N, "complete": true}
         files.json        source path -> {"sha256", "issue_id", "duplicate_of"?}
@@ -22,6 +22,11 @@ import shutil
 import time
 from pathlib import Path
 from typing import Optional
+
+try:
+    import fcntl
+except ImportError:  # Windows: the pid in the lock file is all there is
+    fcntl = None
 
 POINTER = "CURRENT"
 LOCK = ".lock"
@@ -131,6 +136,11 @@ def remove_stale_generations(index_dir: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         elif not generation_meta(path).get("complete"):
             shutil.rmtree(path, ignore_errors=True)
+        else:
+            # complete, not live, not retired: a writer was killed between marking it complete
+            # and retiring the generation it replaced (or swapping it in). It may have been live
+            # a moment ago, so it is retired now and removed after the grace time like any other.
+            (path / RETIRED).write_text(str(time.time()), encoding="utf-8")
 
 
 def remove_dead_writers_temporaries(folder: Path) -> None:
@@ -164,44 +174,82 @@ def _pid_alive(pid: int) -> bool:
 
 
 class WriterLock:
-    """An exclusive lock file holding the writer's pid; a lock left by a dead process is cleared."""
+    """The one writer: an exclusive ``flock`` on the lock file, which also holds the writer's pid
+    for the message a second writer gets.
+
+    The kernel releases the flock when its process dies, however it dies, so a killed writer's
+    lock is simply taken over (its file rewritten, never deleted: deleting raced with a writer
+    just creating or taking it, and both went on writing). A live pid in a file nobody has
+    flocked (written by some other program) is still respected. Without fcntl (Windows) only the
+    pid is checked."""
 
     def __init__(self, index_dir: Path):
         self.path = Path(index_dir) / LOCK
+        self._fd: Optional[int] = None
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
+        for _ in range(100):  # a retry only follows a holder that just finished and unlinked
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
+                if not self._flock(fd):
+                    raise self._busy(self._holder())
+                if not self._still_the_lock_file(fd):
+                    os.close(fd)
+                    continue
                 holder = self._holder()
-                if holder is not None and _pid_alive(holder) and holder != os.getpid():
-                    raise IndexBusy(f"another indexer (pid {holder}) is writing {self.path.parent}; "
-                                    "wait for it to finish and run the command again")
-                try:  # stale: its writer died
-                    os.unlink(self.path)
-                except FileNotFoundError:
-                    pass
-                continue
-            with os.fdopen(fd, "w") as f:
-                f.write(f"{os.getpid()}\n")
+                if holder is not None and holder != os.getpid() and _pid_alive(holder):
+                    raise self._busy(holder)
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                os.fsync(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
             return self
         raise IndexBusy(f"could not take the writer lock {self.path}")
 
+    @staticmethod
+    def _flock(fd: int) -> bool:
+        if fcntl is None:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _still_the_lock_file(self, fd: int) -> bool:
+        """Whether the file locked is still the one at the path (a finishing writer unlinks it
+        while still holding it; a lock on that orphan would guard nothing)."""
+        try:
+            return os.fstat(fd).st_ino == os.stat(self.path).st_ino
+        except FileNotFoundError:
+            return False
+
+    def _busy(self, holder: Optional[int]) -> IndexBusy:
+        who = f"another indexer (pid {holder})" if holder else "another indexer"
+        return IndexBusy(f"{who} is writing {self.path.parent}; "
+                         "wait for it to finish and run the command again")
+
     def _holder(self) -> Optional[int]:
         try:
-            return int(self.path.read_text().strip() or 0)
+            return int(self.path.read_text().strip() or 0) or None
         except (FileNotFoundError, ValueError):
             return None
 
     def __exit__(self, *exc):
+        fd, self._fd = self._fd, None
         try:
-            if self._holder() == os.getpid():
-                os.unlink(self.path)
+            if fd is not None and self._still_the_lock_file(fd):
+                os.unlink(self.path)  # while still holding it: see _still_the_lock_file
         except OSError as e:
             if e.errno != errno.ENOENT:
                 raise
+        finally:
+            if fd is not None:
+                os.close(fd)
         return False
 
 
