@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
+from whoosh import scoring
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.columns import VarBytesColumn
@@ -32,10 +33,10 @@ _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", 
 # Sections of one issue keep their order; issues are ordered by publication date.
 _ORDINALS_PER_ISSUE = 10000
 # Bounded caches per snapshot. A bitset is at most doc_count/8 bytes (6 KB at 45,000 sections)
-# and a score array doc_count*8 (360 KB), so these stay a few tens of MB at the largest.
+# and a score array doc_count*8 (400 KB), so these stay under 100 MB at the largest.
 MATCH_CACHE_SIZE = 512  # spec -> bitset (whole words, departments, queries)
 GRAM_CACHE_SIZE = 4096  # bigram -> bitset
-SCORE_CACHE_SIZE = 64  # word-index term -> (bitset, scores by docnum)
+SCORE_CACHE_BYTES = 64 << 20  # word-index term -> (bitset, scores by docnum): 160 terms at 50,000
 # A run is checked by substring on the sections holding its rarest bigrams; ANDing more bigram
 # lists costs more than checking the few candidates left.
 CANDIDATE_GRAMS = 2
@@ -149,8 +150,10 @@ def section_documents(bulletin: dict) -> Iterable[dict]:
             departments=",".join(section["departments"]),
             published=published,
             order=published.toordinal() * _ORDINALS_PER_ISSUE + min(ordinal, _ORDINALS_PER_ISSUE - 1),
-            words=searchable,
-            bigrams=searchable,
+            # given as term lists, which Whoosh indexes as they are (its analyzers are then
+            # bypassed): the same terms and counts as the analyzers give, computed faster
+            words=analysis.index_words(searchable),
+            bigrams=sorted(analysis.index_bigrams(searchable)),
             text=analysis.searchable_text(searchable).encode("utf-8"),
             payload={
                 "section_id": section["id"], "issue_id": issue["id"], "issue_title": issue["title"],
@@ -226,6 +229,13 @@ class Snapshot:
         self._match_cache: OrderedDict = OrderedDict()
         self._gram_cache: OrderedDict = OrderedDict()
         self._score_cache: OrderedDict = OrderedDict()
+        self._score_cache_size = max(16, SCORE_CACHE_BYTES // max(1, 8 * self.doc_count_all))
+        # each document's length in the word index, as BM25 reads it: once here rather than by
+        # a method call per posting of every term scored (0.1 s at 50,000 sections)
+        self._word_lengths = array("d", bytes(8 * self.doc_count_all))
+        length_of = self.searcher.doc_field_length
+        for d in live:
+            self._word_lengths[d] = length_of(d, "words", 1)
 
     def date_mask(self, date_from, date_to) -> int:
         """Bitset of the live documents published in [date_from, date_to] (either may be None)."""
@@ -318,24 +328,41 @@ class Snapshot:
     # --- ranking --------------------------------------------------------------------------------
 
     def _term_scores(self, word: str) -> tuple[int, array]:
-        """(bitset, BM25 score by docnum) of one word-index term, as Whoosh scores it in a
+        """(bitset, BM25 score by docnum) of one word-index term, exactly as Whoosh scores it in a
         search; computed once per snapshot instead of for every match of every query."""
         cached = _cache_get(self._score_cache, word)
         if cached is not None:
             return cached
         scores = array("d", bytes(8 * self.doc_count_all))
-        docs = []
+        docs: list[int] = []
+        lengths = self._word_lengths
+        weighting = self.searcher.weighting
         term = Q.Term("words", word)
         context = self.searcher.context()
         for subsearcher, offset in self.searcher.leaf_searchers():
-            m = term.matcher(subsearcher, context)
-            while m.is_active():
-                d = offset + m.id()
-                scores[d] = m.score()
-                docs.append(d)
-                m.next()
+            reader = subsearcher.reader()
+            btext = self.ix.schema["words"].to_bytes(word)
+            if ("words", btext) not in reader:
+                continue
+            scorer = weighting.scorer(subsearcher, "words", btext)
+            if isinstance(scorer, scoring.WeightLengthScorer):
+                # the scorer's own formula fed the weight and the length read above: what its
+                # score(matcher) computes, without two lookups a posting
+                m, score = reader.postings("words", btext), scorer._score
+                while m.is_active():
+                    d = offset + m.id()
+                    scores[d] = score(m.weight(), lengths[d])
+                    docs.append(d)
+                    m.next()
+            else:
+                m = term.matcher(subsearcher, context)
+                while m.is_active():
+                    d = offset + m.id()
+                    scores[d] = m.score()
+                    docs.append(d)
+                    m.next()
         cached = (docs_to_mask(docs) & self.live_mask, scores)
-        _cache_put(self._score_cache, word, cached, SCORE_CACHE_SIZE)
+        _cache_put(self._score_cache, word, cached, self._score_cache_size)
         return cached
 
     def ranked(self, terms, allowed: int, limit: int) -> list[tuple[int, float]]:
