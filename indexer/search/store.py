@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from .engine import IndexUnreadable
+
 try:
     import fcntl
 except ImportError:  # Windows: the pid in the lock file is all there is
@@ -63,15 +65,25 @@ def read_json(path: Path, default=None):
 
 # --- generations --------------------------------------------------------------------------------
 
+class IndexPointerDamaged(IndexUnreadable, ValueError):
+    """CURRENT does not name a generation that exists. Nothing is changed: a writer that went on
+    would build an index of only the files it was given and retire the complete one."""
+
+
 def live_generation(index_dir: Path) -> Optional[Path]:
     """The live generation's directory, or None when no index was ever completed here."""
+    pointer = Path(index_dir) / POINTER
     try:
-        name = (Path(index_dir) / POINTER).read_text(encoding="utf-8").strip()
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
     except FileNotFoundError:
         return None
-    if not _GEN_RE.match(name):
-        raise ValueError(f"{Path(index_dir) / POINTER} does not name a generation: {name!r}")
-    return Path(index_dir) / name
+    if _GEN_RE.match(name) and (Path(index_dir) / name).is_dir():
+        return Path(index_dir) / name
+    complete = sorted(p.name for p in Path(index_dir).glob("gen-*") if generation_meta(p).get("complete"))
+    what = f"names {name[:40]!r}, which " + ("does not exist" if _GEN_RE.match(name) else "is no generation")
+    fix = (f"write the newest complete one ({complete[-1]}) into it" if complete
+           else "remove it and run `bulletin-search index --rebuild PATH…`")
+    raise IndexPointerDamaged(f"the index pointer {pointer} {what}; nothing was changed. To repair, {fix}")
 
 
 def pointer_stamp(index_dir: Path) -> tuple:
@@ -107,12 +119,40 @@ def swap_in(index_dir: Path, gen: Path) -> None:
     generations retired long enough ago that no searcher can still be reading them."""
     index_dir = Path(index_dir)
     old = live_generation(index_dir)
+    _fsync_generation(gen)  # on disk before anything points at it: a power cut is not a kill -9
     tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
-    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(gen.name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, index_dir / POINTER)
+    _fsync_dir(index_dir)
     if old is not None and old != gen and old.exists():
         (old / RETIRED).write_text(str(time.time()), encoding="utf-8")
     remove_stale_generations(index_dir)
+
+
+def _fsync_generation(gen: Path) -> None:
+    """Whoosh does not fsync its files; the parsed bulletins were fsynced as they were written."""
+    for path in gen.iterdir():
+        if path.is_file():
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(gen / BULLETINS)
+    _fsync_dir(gen)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except (FileNotFoundError, PermissionError):  # Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_stale_generations(index_dir: Path) -> None:
