@@ -31,7 +31,7 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int, label: str = "") -> None:
         now = time.monotonic()
-        final = total > 0 and done >= total
+        final = done >= total  # total 0 (nothing to index) is done at once
         if not final and now - self.last_draw < REDRAW_SECONDS:
             return
         self.last_draw = now
