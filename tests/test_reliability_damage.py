@@ -67,3 +67,14 @@ def test_a_file_that_vanishes_mid_run_is_refused_in_one_line_and_the_rest_indexe
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("refused: ") and ghost in lines[0], err
     assert open_service(indexed / "ix2").stats()["issues"] == 3
+
+
+@pytest.mark.parametrize("make", ["file", "file-parent"])
+def test_an_index_folder_that_cannot_be_used_is_said_in_one_line(tmp_path, capsys, make):
+    write_demo_archive(tmp_path / "docs", issues=1, seed=1, formats=("txt",))
+    (tmp_path / "taken").write_text("not a folder")
+    target = tmp_path / "taken" if make == "file" else tmp_path / "taken" / "ix"
+    assert main(["index", str(tmp_path / "docs"), "--index-dir", str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "cannot use" in err[0], err
+    assert (tmp_path / "taken").read_text() == "not a folder"

@@ -70,6 +70,10 @@ class IndexPointerDamaged(IndexUnreadable, ValueError):
     would build an index of only the files it was given and retire the complete one."""
 
 
+class IndexFolderUnusable(IndexUnreadable):
+    """The index folder cannot be created or written (a file of that name, no permission)."""
+
+
 def live_generation(index_dir: Path) -> Optional[Path]:
     """The live generation's directory, or None when no index was ever completed here."""
     pointer = Path(index_dir) / POINTER
@@ -228,9 +232,16 @@ class WriterLock:
         self._fd: Optional[int] = None
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a file of that name, a read-only disk, no permission
+            raise IndexFolderUnusable(f"cannot use {self.path.parent} as the index folder: "
+                                      f"{e.strerror or e}") from None
         for _ in range(100):  # a retry only follows a holder that just finished and unlinked
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e:
+                raise IndexFolderUnusable(f"cannot write the lock {self.path}: {e.strerror or e}") from None
             try:
                 if not self._flock(fd):
                     raise self._busy(self._holder())
