@@ -78,3 +78,46 @@ def test_an_index_folder_that_cannot_be_used_is_said_in_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "cannot use" in err[0], err
     assert (tmp_path / "taken").read_text() == "not a folder"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_damaged_stored_bulletin_is_a_404_never_a_500(indexed):
+    from webapp import create_app
+
+    ix = indexed / "ix"
+    gen = store.live_generation(ix)
+    victim = sorted((gen / store.BULLETINS).iterdir())[0]
+    issue_id = victim.stem
+    victim.write_bytes(b'{"issue": {"id"')  # cut short by a full disk
+    client = create_app({"TESTING": True, "INDEX_DIR": str(ix)}).test_client()
+    assert client.get(f"/issues/{issue_id}").status_code == 404
+    assert client.get(f"/issues/{issue_id}/source").status_code == 404
+    reply = client.get("/api/search?q=窗口").get_json()
+    assert reply["total"] > 0  # searching is unaffected
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix), "--rebuild"]) == 0
+    assert client.get(f"/issues/{issue_id}").status_code == 200  # the rebuild wrote it again
+
+
+@pytest.mark.parametrize("victim", [store.FILES, store.GEN_META])
+def test_a_damaged_manifest_or_mark_is_said_in_one_line_and_a_rebuild_recovers(indexed, capsys, victim):
+    ix = indexed / "ix"
+    gen = store.live_generation(ix)
+    (gen / victim).write_bytes(b"\x00\x01 not json")
+    before = _listing(ix)
+    capsys.readouterr()
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and victim in err[0] and "damaged" in err[0], err
+    assert _listing(ix) == before
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix), "--rebuild"]) == 0
+    assert open_service(ix).stats()["issues"] == 3
+    assert gen.exists() and (gen / store.RETIRED).exists()  # kept for searchers, removed later
+
+
+def test_a_stale_generation_with_a_damaged_mark_is_left_alone(indexed):
+    ix = indexed / "ix"
+    odd = ix / "gen-000005"
+    odd.mkdir()
+    (odd / store.GEN_META).write_bytes(b"{")
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix)]) == 0
+    assert odd.exists()

@@ -55,17 +55,26 @@ def write_json_atomic(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+class IndexDamaged(IndexUnreadable, ValueError):
+    """A file of the index is not what we wrote (disk trouble, a hand edit). Reported, never
+    repaired by deleting: the CLI says it in one line, the service keeps serving what it has."""
+
+
 def read_json(path: Path, default=None):
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError:
         return default
+    except ValueError as e:  # not JSON, or not UTF-8
+        raise IndexDamaged(f"{path} is damaged ({type(e).__name__}: {str(e)[:80]}); nothing was "
+                           "changed. Run `bulletin-search index --rebuild PATH…` to build a new index "
+                           "beside it") from None
 
 
 # --- generations --------------------------------------------------------------------------------
 
-class IndexPointerDamaged(IndexUnreadable, ValueError):
+class IndexPointerDamaged(IndexDamaged):
     """CURRENT does not name a generation that exists. Nothing is changed: a writer that went on
     would build an index of only the files it was given and retire the complete one."""
 
@@ -83,7 +92,7 @@ def live_generation(index_dir: Path) -> Optional[Path]:
         return None
     if _GEN_RE.match(name) and (Path(index_dir) / name).is_dir():
         return Path(index_dir) / name
-    complete = sorted(p.name for p in Path(index_dir).glob("gen-*") if generation_meta(p).get("complete"))
+    complete = sorted(p.name for p in Path(index_dir).glob("gen-*") if _is_complete(p))
     what = f"names {name[:40]!r}, which " + ("does not exist" if _GEN_RE.match(name) else "is no generation")
     fix = (f"write the newest complete one ({complete[-1]}) into it" if complete
            else "remove it and run `bulletin-search index --rebuild PATH…`")
@@ -111,6 +120,14 @@ def new_generation(index_dir: Path) -> Path:
 
 def generation_meta(gen: Path) -> dict:
     return read_json(gen / GEN_META, {}) or {}
+
+
+def _is_complete(gen: Path) -> Optional[bool]:
+    """Whether a generation is marked complete; None when its mark is damaged (so: unknown)."""
+    try:
+        return bool(generation_meta(gen).get("complete"))
+    except IndexDamaged:
+        return None
 
 
 def mark_complete(gen: Path, schema_version: int) -> None:
@@ -178,7 +195,9 @@ def remove_stale_generations(index_dir: Path) -> None:
                 since = 0.0
             if time.time() - since > RETIRED_KEEP_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)
-        elif not generation_meta(path).get("complete"):
+        elif _is_complete(path) is None:
+            continue  # damaged mark: not ours to judge, and never a reason to delete
+        elif not _is_complete(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
             # complete, not live, not retired: a writer was killed between marking it complete
@@ -323,8 +342,13 @@ def save_bulletin(gen: Path, bulletin_dict: dict) -> None:
 
 
 def load_bulletin(gen: Path, issue_id: str) -> Optional[dict]:
+    """The stored bulletin, or None when there is none or its file is damaged (the web then says
+    "not found" rather than failing; `index --rebuild` writes it again)."""
     path = bulletin_path(gen, issue_id)
-    return read_json(path) if path is not None else None
+    try:
+        return read_json(path) if path is not None else None
+    except IndexDamaged:
+        return None
 
 
 def delete_bulletin(gen: Path, issue_id: str) -> None:
