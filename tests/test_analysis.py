@@ -77,3 +77,8 @@ def test_index_bigrams_are_the_distinct_bigrams_of_the_stream():
     text = "应急厅窗口 提供行政许可，ＡＰＰ端第5期_x ①② a_b\n上门\u3000服务"
     assert analysis.index_bigrams(text) == {t.text for t in bigram_tokens(text) if len(t.text) == 2}
     assert "上门服务" in analysis.searchable_text(text)
+
+
+def test_index_words_are_the_word_tokens_terms():
+    text = "应急厅窗口提供行政许可申报前上门辅导服务，办结率１００％，ＡＰＰ端第5期。住房城乡建设厅 一网通办"
+    assert analysis.index_words(text) == [t.text for t in word_tokens(text)]

