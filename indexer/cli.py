@@ -59,14 +59,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not os.path.exists(p)]
     for path in missing:
         print(f"refused: {path}: no such file or folder", file=sys.stderr)
+    bar = progress_for_terminal(sys.stderr)
+    on_refused = (lambda refusal: bar.print_line(f"refused: {refusal}")) if bar else _print_refusal
     try:
         report = index_paths(
             [p for p in args.paths if p not in missing],
             args.index_dir,
             rebuild=args.rebuild,
             prune=args.prune,
-            progress=progress_for_terminal(sys.stderr),
-            on_refused=_print_refusal,
+            progress=bar,
+            on_refused=on_refused,
         )
     except IndexBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
@@ -100,6 +102,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if reply.get("notice"):
         print(f"warning: {reply['notice']}", file=sys.stderr)
+    elif service.stats()["issues"] == 0:
+        print(f"warning: the index in {args.index_dir} holds no bulletins yet; "
+              "run `bulletin-search index PATH…` first", file=sys.stderr)
     if args.format == "json":
         json.dump(public_reply(reply), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

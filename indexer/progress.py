@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, Optional, TextIO
+from typing import Optional, TextIO
 
 BAR_WIDTH = 28
 REDRAW_SECONDS = 0.1  # redrawing for every one of 5,000 files would cost more than it shows
 
 
-def progress_for_terminal(stream: TextIO) -> Optional[Callable[[int, int, str], None]]:
+def progress_for_terminal(stream: TextIO) -> Optional["ProgressBar"]:
     """A progress bar drawn on ``stream`` when it is a terminal; None otherwise."""
     try:
         if not stream.isatty():
@@ -39,6 +39,15 @@ class ProgressBar:
         if final and not self.finished:
             self.finished = True
             self.stream.write("\n")
+        self.stream.flush()
+
+    def print_line(self, line: str) -> None:
+        """Print a line of its own (a refusal) while the bar is drawn: clear the bar's line first,
+        or the text would be appended to the bar, and draw the bar again on the next call."""
+        if not self.finished:
+            self.stream.write("\r\x1b[K")
+            self.last_draw = 0.0
+        self.stream.write(line + "\n")
         self.stream.flush()
 
 

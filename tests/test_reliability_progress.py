@@ -53,10 +53,6 @@ def test_the_bar_ends_its_line_when_done_however_fast(monkeypatch):
     assert shown_lines(terminal.getvalue())[0].startswith("[" + "#" * 28 + "] 3/3")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py cmd_index passes _print_refusal straight to index_paths while the progress bar is "
-    "drawn on the same stderr without a newline: on a terminal each refusal is appended to the "
-    "bar's text ('[###---] 1/3 a.txtrefused: …'); it should clear the bar's line first"))
 def test_refusals_stay_lines_of_their_own_under_the_bar(tmp_path, monkeypatch, capsys):
     write_demo_archive(tmp_path / "docs", issues=2, seed=11, formats=("txt",))
     (tmp_path / "docs" / "0000_broken.txt").write_bytes(b"")
