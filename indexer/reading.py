@@ -40,27 +40,33 @@ class SourceText:
     lines: list[Line]
 
 
+def check_size(path: str, size: int) -> None:
+    """Refuse an empty file, or one far larger than any bulletin, before reading a byte of it."""
+    if size == 0:
+        raise RefusedInput(path, "empty file (0 bytes)")
+    lower = path.lower()
+    if lower.endswith(".pdf") and size > MAX_PDF_BYTES:
+        raise RefusedInput(path, f"PDF is {size // 2**20} MB, far larger than any bulletin (limit {MAX_PDF_BYTES // 2**20} MB)")
+    if lower.endswith(".txt") and size > MAX_TEXT_BYTES:
+        raise RefusedInput(path, f"text is {size // 1024} KB, far larger than any bulletin (limit {MAX_TEXT_BYTES // 1024} KB)")
+
+
 def read_source(path: str) -> SourceText:
     """Read a .pdf or .txt bulletin into lines; raise RefusedInput for anything unreadable."""
     try:
         size = os.path.getsize(path)
     except OSError as err:
         raise RefusedInput(path, f"cannot be read ({err.strerror})") from None
-    if size == 0:
-        raise RefusedInput(path, "empty file (0 bytes)")
+    check_size(path, size)
     with open(path, "rb") as handle:
         head = handle.read(8)
     lower = path.lower()
     if lower.endswith(".pdf"):
-        if size > MAX_PDF_BYTES:
-            raise RefusedInput(path, f"PDF is {size // 2**20} MB, far larger than any bulletin (limit {MAX_PDF_BYTES // 2**20} MB)")
         if not head.startswith(b"%PDF"):
             raise RefusedInput(path, f"not a PDF at all (the file is {_sniff(path, head)})")
         data = _read_bytes(path)
         return SourceText(path, hashlib.sha256(data).hexdigest(), "pdf", read_pdf_lines(path))
     if lower.endswith(".txt"):
-        if size > MAX_TEXT_BYTES:
-            raise RefusedInput(path, f"text is {size // 1024} KB, far larger than any bulletin (limit {MAX_TEXT_BYTES // 1024} KB)")
         data = _read_bytes(path)
         text = decode_text(path, data)
         lines = [Line(t) for t in text.splitlines()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.demo.archive import write_demo_archive
+from indexer.search import store
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service
 
@@ -22,10 +23,6 @@ def _interrupting_parser(stop_at: str):
     return parse
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "indexing.py _Run.add_file writes bulletins/<id>.json into the live generation before the "
-    "Whoosh commit, and cancel() does not restore it: an incremental run that stops before its "
-    "commit leaves the bulletin view showing the new text while the index still has the old"))
 def test_an_interrupted_incremental_run_leaves_the_bulletin_view_as_the_index_has_it(tmp_path):
     docs = tmp_path / "docs"
     write_demo_archive(docs, issues=3, seed=909, formats=("txt",))
@@ -46,3 +43,26 @@ def test_an_interrupted_incremental_run_leaves_the_bulletin_view_as_the_index_ha
     assert service.search_params([("q", NEW_WORDS)])["total"] == 0  # the index was left alone
     view = service.issue(issue_id)
     assert not any(NEW_WORDS in p["text"] for s in view["sections"] for p in s["paragraphs"])
+
+
+def test_bulletins_staged_by_a_killed_run_are_never_shown(tmp_path):
+    """kill -9 before the commit leaves the staged bulletins behind (no cancel() runs): the next
+    run clears them rather than publishing text the index never had."""
+    docs = tmp_path / "docs"
+    write_demo_archive(docs, issues=2, seed=910, formats=("txt",))
+    index_paths([str(docs)], tmp_path / "ix")
+    gen = store.live_generation(tmp_path / "ix")
+    victim = sorted((gen / store.BULLETINS).iterdir())[0]
+    staged = gen / store.STAGED
+    staged.mkdir()
+    (staged / victim.name).write_text(victim.read_text(encoding="utf-8").replace(
+        "窗口", NEW_WORDS), encoding="utf-8")
+    (docs / "new.txt").write_text(sorted(docs.iterdir())[0].read_text(encoding="utf-8")
+                                  .replace("第", "第9", 1), encoding="utf-8")
+
+    index_paths([str(docs)], tmp_path / "ix")
+
+    service = open_service(tmp_path / "ix")
+    view = service.issue(victim.stem)
+    assert not any(NEW_WORDS in p["text"] for s in view["sections"] for p in s["paragraphs"])
+    assert not staged.exists()

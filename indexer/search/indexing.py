@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..model import RefusedInput
+from ..reading import check_size
 from . import engine, store
 from .store import IndexBusy
 
@@ -120,7 +121,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
         try:
             if prune:
                 run.prune()
-            hashes = {path: file_sha256(path) for path in files}
+            hashes = _hash_files(files, run, on_refused)
+            files = [p for p in files if p in hashes]
             to_read = [p for p in files if not run.is_unchanged(p, hashes[p])]
             if workers is None:
                 workers = default_workers() if len(to_read) >= PARALLEL_MIN_FILES else 0
@@ -137,6 +139,26 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
             raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def _hash_files(files: list[str], run: "_Run", on_refused) -> dict:
+    """The sha256 of each file; one that vanished since it was listed, cannot be opened, or is
+    empty or far too large (refused before hashing gigabytes) is refused in one line, and the run
+    goes on without it."""
+    hashes = {}
+    for path in files:
+        try:
+            check_size(path, os.path.getsize(path))
+            hashes[path] = file_sha256(path)
+        except RefusedInput as refusal:
+            run.refuse(refusal, on_refused)
+        except FileNotFoundError:
+            run.refuse(RefusedInput(path, "the file disappeared before it could be read"), on_refused)
+        except PermissionError:
+            run.refuse(RefusedInput(path, "no permission to read this file"), on_refused)
+        except OSError as e:
+            run.refuse(RefusedInput(path, f"could not be read ({e.strerror or e})"), on_refused)
+    return hashes
 
 
 def prepare_file(path: str, sha: str, parse: Callable = _default_parse) -> tuple:
@@ -228,7 +250,9 @@ class _Run:
         else:
             self.gen = live
             self.ix = engine.open_index(live)  # raises IndexUnreadable; nothing is deleted
+            engine.check_readable(self.ix, live)
             self.files = store.load_files(live)
+            store.clear_staged(live)
         self.writer = engine.open_writer(self.ix)
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
         self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
@@ -265,11 +289,11 @@ class _Run:
         if prepared is None:
             prepared = prepare_file(path, sha, parse)
         if prepared[0] == "refused":
-            return self._refuse(RefusedInput(path, prepared[1]), on_refused)
+            return self.refuse(RefusedInput(path, prepared[1]), on_refused)
         _, data, documents = prepared
         issue_id = data["issue"]["id"]
         if not store.valid_issue_id(issue_id):
-            return self._refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)
+            return self.refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)
         owner = self.owner_of(issue_id)
         if owner is not None and owner != path and os.path.exists(owner):
             if _rank(owner) <= _rank(path):  # the owner is as good a source (a PDF beats a .txt)
@@ -289,7 +313,7 @@ class _Run:
             engine.delete_issue(self.writer, old)
         for doc in documents:
             self.writer.add_document(**doc)
-        store.save_bulletin(self.gen, data)
+        store.save_bulletin(self.gen, data, staged=not self.building)
         self.dropped.discard(issue_id)
         previous = self.outcome.get(issue_id, ("replaced" if existed else "new", 0))[0]
         self.outcome[issue_id] = (previous, len(data["sections"]))
@@ -301,13 +325,15 @@ class _Run:
         self.writer.commit()
         self.writer = engine.open_writer(self.ix)
 
-    def _refuse(self, refusal: RefusedInput, on_refused) -> None:
+    def refuse(self, refusal: RefusedInput, on_refused) -> None:
         self.report.refused.append(refusal)
         if on_refused:
             on_refused(refusal)
 
     def commit(self) -> None:
         self.writer.commit()
+        if not self.building:
+            store.publish_staged(self.gen)
         for issue_id in self.dropped:
             store.delete_bulletin(self.gen, issue_id)
         store.save_files(self.gen, self.files)
@@ -324,3 +350,5 @@ class _Run:
         finally:
             if self.building:  # never the live generation: only the one this run was building
                 shutil.rmtree(self.gen, ignore_errors=True)
+            else:  # the live generation keeps the bulletins its index has
+                store.discard_staged(self.gen)

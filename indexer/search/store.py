@@ -35,6 +35,7 @@ LOCK = ".lock"
 GEN_META = "GENERATION.json"
 FILES = "files.json"
 BULLETINS = "bulletins"
+STAGED = "bulletins.staged"  # an incremental run's bulletins, moved into BULLETINS after its commit
 RETIRED = "RETIRED"  # written into a generation when another replaces it
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
 _TMP_RE = re.compile(r"^\..+\.(\d+)\.tmp$")  # write_json_atomic's and swap_in's temporaries
@@ -334,11 +335,38 @@ def bulletin_path(gen: Path, issue_id: str) -> Optional[Path]:
     return gen / BULLETINS / f"{issue_id}.json" if valid_issue_id(issue_id) else None
 
 
-def save_bulletin(gen: Path, bulletin_dict: dict) -> None:
+def save_bulletin(gen: Path, bulletin_dict: dict, staged: bool = False) -> None:
+    """Store a parsed bulletin for the bulletin view. ``staged``: into the staging folder of an
+    incremental run on the live generation, published by ``publish_staged`` only once the index
+    holds the same text, so the view is never ahead of the search."""
     path = bulletin_path(gen, bulletin_dict["issue"]["id"])
     if path is None:
         raise ValueError(f"unusable issue id {bulletin_dict['issue']['id']!r}")
+    if staged:
+        path = gen / STAGED / path.name
     write_json_atomic(path, bulletin_dict)
+
+
+def clear_staged(gen: Path) -> None:
+    """An empty staging folder: what a killed run staged never reached the index, so it goes."""
+    shutil.rmtree(gen / STAGED, ignore_errors=True)
+    (gen / STAGED).mkdir()
+
+
+def discard_staged(gen: Path) -> None:
+    shutil.rmtree(gen / STAGED, ignore_errors=True)
+
+
+def publish_staged(gen: Path) -> None:
+    """Move the staged bulletins into place, each in one atomic rename; called after the index
+    commit. Killed half-way, the manifest is not yet saved, so the next run reads those files
+    again and writes them once more."""
+    with os.scandir(gen / STAGED) as entries:
+        for entry in entries:
+            if not _TMP_RE.match(entry.name):
+                os.replace(entry.path, gen / BULLETINS / entry.name)
+    _fsync_dir(gen / BULLETINS)
+    discard_staged(gen)
 
 
 def load_bulletin(gen: Path, issue_id: str) -> Optional[dict]:
