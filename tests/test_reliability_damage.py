@@ -53,10 +53,6 @@ def test_a_damaged_pointer_is_reported_in_one_line_and_nothing_is_changed(indexe
         k: v for k, v in expected.items() if k != "took_ms"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "indexing.py _Run.add_file calls file_sha256(path) outside its try: a file that vanishes (or "
-    "cannot be opened: EACCES for a non-root clerk) between listing and reading aborts the whole "
-    "run with a traceback instead of being refused in one line"))
 def test_a_file_that_vanishes_mid_run_is_refused_in_one_line_and_the_rest_indexed(indexed, capsys, monkeypatch):
     ghost = str(indexed / "docs" / "0001_gone-before-it-was-read.txt")
     real_collect = indexing.collect_files
@@ -123,11 +119,6 @@ def test_a_stale_generation_with_a_damaged_mark_is_left_alone(indexed):
     assert odd.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine.py Snapshot.__init__ lets EOFError/struct.error from Whoosh (self.ix.searcher() on a "
-    "cut-short .seg file) escape, and service.py refresh() catches only IndexUnreadable, "
-    "IndexOutdated, ValueError and OSError: every web request is a 500 and `search` a traceback, "
-    "where a damaged .toc gets a notice. Snapshot should turn any failure to open into IndexUnreadable"))
 @pytest.mark.parametrize("size", ["empty", "half"])
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_a_cut_short_segment_file_is_a_notice_never_a_500(indexed, size):
@@ -140,3 +131,31 @@ def test_a_cut_short_segment_file_is_a_notice_never_a_500(indexed, size):
     for url in ("/healthz", "/api/search?q=窗口", "/?q=窗口"):
         assert client.get(url).status_code == 200, url
     assert "notice" in client.get("/api/search?q=窗口").get_json()
+    page = client.get("/?q=窗口").get_data(as_text=True)
+    assert "索引文件暂时无法读取" in page and "--rebuild" in page
+    assert "索引里还没有公报" not in page  # the bulletins are there; the index cannot be read
+
+
+@pytest.mark.parametrize("size", ["empty", "half"])
+def test_an_incremental_run_over_a_cut_short_segment_stops_in_one_line_and_changes_nothing(indexed, capsys, size):
+    ix = indexed / "ix"
+    segment = sorted(store.live_generation(ix).glob("*.seg"))[0]
+    os.truncate(segment, 0 if size == "empty" else segment.stat().st_size // 2)
+    changed = sorted((indexed / "docs").iterdir())[0]
+    text = changed.read_text(encoding="utf-8")
+    line = max(text.splitlines(), key=len)
+    changed.write_text(text.replace(line, line + "补充一句"), encoding="utf-8")
+    before = _listing(ix)
+    capsys.readouterr()
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "--rebuild" in err[0], err
+    assert _listing(ix) == before
+    assert main(["index", str(indexed / "docs"), "--index-dir", str(ix), "--rebuild"]) == 0
+    assert open_service(ix).search_params([("q", "补充一句")])["total"] == 1
+
+
+def test_searching_where_no_index_was_built_says_so(tmp_path, capsys):
+    assert main(["search", "窗口", "--index-dir", str(tmp_path / "nowhere")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds no bulletins" in err[0] and "bulletin-search index" in err[0], err

@@ -134,6 +134,20 @@ def open_index(gen: Path):
         raise IndexUnreadable(f"cannot open the index in {gen}: {e}") from e
 
 
+def check_readable(ix, gen: Path) -> None:
+    """Open every segment once, so a cut-short one stops a run before it writes anything (Whoosh
+    would fail at the first delete, with a traceback, holding half a run in memory)."""
+    try:
+        with ix.reader() as reader:
+            reader.doc_count_all()
+            for _ in reader.all_doc_ids():
+                pass
+    except Exception as e:
+        raise IndexUnreadable(f"cannot read the index in {gen} ({type(e).__name__}: {str(e)[:80]}); "
+                              "nothing was changed. Run `bulletin-search index --rebuild PATH…` "
+                              "to build a new index beside it") from e
+
+
 def open_writer(ix):
     # One process: Whoosh's multiprocess writer fights the other agents' cores for little gain.
     return ix.writer(limitmb=256, procs=1)
@@ -191,9 +205,16 @@ class Snapshot:
         if self.ix.schema.names() != build_schema().names():
             raise IndexOutdated(f"the index in {self.gen} was built with another schema")
         self.generation = self.ix.latest_generation()
-        self.searcher = self.ix.searcher()
         self.lock = threading.Lock()
-        self._load_columns()
+        try:
+            self.searcher = self.ix.searcher()
+            self._load_columns()
+        except Exception as e:  # a cut-short segment: EOFError, struct.error…; never "delete it"
+            searcher = getattr(self, "searcher", None)
+            if searcher is not None:
+                searcher.close()
+            raise IndexUnreadable(f"cannot read the index in {self.gen} "
+                                  f"({type(e).__name__}: {str(e)[:80]})") from e
 
     def _load_columns(self) -> None:
         reader = self.searcher.reader()

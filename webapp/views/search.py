@@ -53,7 +53,7 @@ def index():
             unfiltered_total = None
     return render_template(
         "search.html", query=reply.get("query", query), filters_active=filters_active,
-        unfiltered_total=unfiltered_total, stats=service.stats(),
+        unfiltered_total=unfiltered_total, stats=service.stats(), notice=reply.get("notice"),
         browsing=not query.strip(), dates={"from": request.args.get("from", ""),
                                             "to": request.args.get("to", "")},
         hidden_pairs=[(n, v) for n, v in pairs if n in ("department", "year", "type", "kind", "sort",
