@@ -82,3 +82,28 @@ def test_index_bigrams_are_the_distinct_bigrams_of_the_stream():
 def test_index_words_are_the_word_tokens_terms():
     text = "应急厅窗口提供行政许可申报前上门辅导服务，办结率１００％，ＡＰＰ端第5期。住房城乡建设厅 一网通办"
     assert analysis.index_words(text) == [t.text for t in word_tokens(text)]
+
+
+def test_the_cache_read_in_one_piece_is_the_dictionary_jieba_itself_loads(tmp_path):
+    import jieba
+
+    ours = analysis.jieba_tokenizer()
+    fresh = jieba.Tokenizer()
+    fresh.tmp_dir, fresh.cache_file = ours.tmp_dir, analysis.JIEBA_CACHE
+    assert analysis._load_prefix_dict(fresh)
+    reference = jieba.Tokenizer()
+    reference.tmp_dir, reference.cache_file = ours.tmp_dir, analysis.JIEBA_CACHE
+    reference.initialize()
+    assert fresh.FREQ == reference.FREQ and fresh.total == reference.total
+    sentence = "省应急厅为页岩气勘探开发项目经理部提供上门辅导服务"
+    assert list(fresh.cut_for_search(sentence)) == list(reference.cut_for_search(sentence))
+
+
+def test_a_missing_or_damaged_cache_falls_back_to_building_it(tmp_path):
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path)
+    assert not analysis._load_prefix_dict(tk)  # none yet
+    (tmp_path / analysis.JIEBA_CACHE).write_bytes(b"\x00cut short by a full disk")
+    assert not analysis._load_prefix_dict(tk) and not tk.initialized
