@@ -57,14 +57,19 @@ def _present(folded: str, form: str) -> bool:
 
 
 def paragraph_score(hl: Highlighter, text: str) -> int:
+    """How well a paragraph answers the query (see ``_score``)."""
+    folded = analysis.compact(text)
+    return _score(hl, lambda form: _present(folded, form))
+
+
+def _score(hl: Highlighter, present) -> int:
     """A word whole counts 3, its segments apart 2; a department 1, since a section about a
     department names it everywhere and the paragraph to show is where the other words are."""
-    folded = analysis.compact(text)
     score = 0
     for whole, parts, is_department in hl.terms:
-        if any(_present(folded, f) for f in whole):
+        if any(present(f) for f in whole):
             score += 1 if is_department else 3
-        elif parts and all(_present(folded, p) for p in parts):
+        elif parts and all(present(p) for p in parts):
             score += 2
     return score
 
@@ -88,9 +93,7 @@ def mark_spans(hl: Highlighter, text: str) -> list[tuple[int, int]]:
 def snippet(hl: Highlighter, text: str, width: int = SNIPPET_CHARS) -> str:
     """HTML-escaped text around the first match, every match wrapped in <mark>."""
     spans = mark_spans(hl, text)
-    start = 0
-    if len(text) > width and spans:
-        start = max(0, min(spans[0][0] - LEAD_CHARS, len(text) - width))
+    start = _window_start(hl, text, spans, width)
     end = min(len(text), start + width)
     out = ["…"] if start > 0 else []
     cursor = start
@@ -107,3 +110,20 @@ def snippet(hl: Highlighter, text: str, width: int = SNIPPET_CHARS) -> str:
     if end < len(text) and cursor < len(text):
         out.append("…")
     return "".join(out)
+
+
+def _window_start(hl: Highlighter, text: str, spans: list[tuple[int, int]], width: int) -> int:
+    """Where to cut a long paragraph: the window, led by one of the matches, that shows most of
+    the query (上门服务 written whole beats 上门 … 服务 apart), the earliest of equals."""
+    if len(text) <= width or not spans:
+        return 0
+    folded = analysis.fold(text)
+    found = [(a, b, analysis.compact(folded[a:b])) for a, b in spans]
+    best, best_score = 0, -1
+    for a, _, _ in found:
+        start = max(0, min(a - LEAD_CHARS, len(text) - width))
+        inside = {form for x, y, form in found if x >= start and y <= start + width}
+        score = _score(hl, inside.__contains__)
+        if score > best_score:
+            best, best_score = start, score
+    return best
