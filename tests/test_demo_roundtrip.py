@@ -42,6 +42,7 @@ def check(bulletin, issue, pages=None):
     assert (parsed.kind, parsed.year, parsed.number, parsed.total_number) == (
         issue.kind, issue.year, issue.number, issue.total_number)
     assert parsed.published == issue.published
+    assert parsed.id == issue.id  # the id a link to the generated issue will carry
     assert parsed.period == issue.period
     assert len(bulletin.sections) == len(issue.sections), [s.heading for s in bulletin.sections]
     for n, (got, want) in enumerate(zip(bulletin.sections, issue.sections)):

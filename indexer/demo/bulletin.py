@@ -79,7 +79,8 @@ class DemoIssue:
 
     @property
     def id(self) -> str:
-        return f"{self.year}-{'w' if self.kind == WEEKLY else 'm'}{self.number:02d}"
+        """The id the parser gives the issue (``2014-w1``, ``2025-m11``)."""
+        return f"{self.year}-{'w' if self.kind == WEEKLY else 'm'}{self.number}"
 
     def to_dict(self) -> dict:
         """The truth in the shape of the parser's ``Issue``/``Section`` dicts (without ids/paths)."""
