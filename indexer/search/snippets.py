@@ -91,7 +91,8 @@ def mark_spans(hl: Highlighter, text: str) -> list[tuple[int, int]]:
 
 
 def snippet(hl: Highlighter, text: str, width: int = SNIPPET_CHARS) -> str:
-    """HTML-escaped text around the first match, every match wrapped in <mark>."""
+    """HTML-escaped text of the paragraph (cut where it shows most of the query when longer than
+    ``width``), every match wrapped in <mark>."""
     spans = mark_spans(hl, text)
     start = _window_start(hl, text, spans, width)
     end = min(len(text), start + width)
