@@ -80,3 +80,28 @@ def test_item_cut_by_a_page_end_after_its_first_line(tmp_path):
     issue = _page_cut_issue_with_item_cut_after_one_line()
     (path,) = write_issue(issue, tmp_path, "x", ("txt",))
     check(parse_file(str(path)), issue)
+
+
+def test_the_default_demo_answers_the_search_pages_own_example(tmp_path):
+    """A new user's first query is the example in the search box: on the archive `make run`
+    generates (the demo command's defaults), it finds sections, the whole phrase ranked first."""
+    import html
+
+    from indexer.cli import build_parser
+    from indexer.demo.archive import write_demo_archive
+    from indexer.search.indexing import index_paths
+    from webapp import create_app
+
+    defaults = build_parser().parse_args(["demo", str(tmp_path / "demo")])
+    write_demo_archive(tmp_path / "demo", issues=defaults.issues, seed=defaults.seed, formats=("txt",))
+    index_paths([str(tmp_path / "demo")], str(tmp_path / "index"), workers=0)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+    page = client.get("/").get_data(as_text=True)
+    example = html.unescape(re.search(r'placeholder="[^"]*?如：([^"]+)"', page).group(1))
+    assert example == "应急厅 上门服务"
+    reply = client.get("/api/search", query_string={"q": example}).get_json()
+    assert reply["total"] >= 2
+    assert all("应急管理厅" in hit["departments"] for hit in reply["hits"])
+    first = re.sub(r"<[^>]+>", "", reply["hits"][0]["snippet"])
+    assert "上门服务" in first

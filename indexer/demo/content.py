@@ -165,6 +165,8 @@ BUSINESS_ENV_OPENERS = (
 )
 EFFICIENCY_OPENERS = (
     "{date}，{dept}窗口工作人员赴{city}{firm}开展上门服务，现场指导企业准备{biz}申请材料。",
+    "{date}，{dept}窗口为{city}{firm}等{n}家单位提供{biz}申报前上门辅导服务，帮助企业查漏补缺。",
+    "近日，{dept}窗口主动上门服务{firm}，就{biz}申请中的疑难问题进行现场答疑。",
     "{date}，{dept}窗口举办{biz}网上申报操作培训，来自{city}等地的{k}名企业经办人员参加。",
     "{dept}窗口针对{biz}办件量大的实际，增设{n}个专门受理岗位，高峰时段实行弹性排班。",
     "近日，{dept}在窗口试行{topic}，对{biz}等高频事项提供“一对一”指导。",
