@@ -16,11 +16,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-install: $(BIN)/python
+# Stamps: a second `make run` starts serving at once instead of asking pip again; editing the
+# package metadata (dependencies, entry points) installs afresh.
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	@touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 # Debian's chromium for the browser tests (Playwright's own browser download is not used), and a
 # CJK font so that its screenshots show Chinese rather than empty boxes.
