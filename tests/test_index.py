@@ -62,6 +62,7 @@ def test_a_txt_and_a_pdf_of_one_issue_are_one_issue_and_the_pdf_is_its_source(tm
     write_samples(tmp_path / "b", suffix=".pdf")
     report = index_paths([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "ix", parse=parse_sample)
     assert (report.new, report.duplicates) == (3, 3)
+    assert ", 3 copies of an issue another file holds (a .pdf is preferred to a .txt);" in report.summary()
     service = open_service(tmp_path / "ix")
     assert service.stats() == {"issues": 3, "sections": 9}
     assert service.source_file("2022-w40").endswith(os.path.join("b", "2022-w40.pdf"))

@@ -51,7 +51,9 @@ class IndexReport:
     def summary(self) -> str:
         extra = ""
         if self.duplicates:
-            extra += f", {self.duplicates} duplicate"
+            # say what it means: nothing was lost, the issue is searchable from its better form
+            extra += (f", {self.duplicates} {'copy' if self.duplicates == 1 else 'copies'} of an issue "
+                      "another file holds (a .pdf is preferred to a .txt)")
         if self.pruned:
             extra += f", {self.pruned} pruned"
         return (f"indexed {self.new} new, {self.replaced} replaced, {self.unchanged} unchanged, "
