@@ -36,9 +36,30 @@ SINGLE_FORM_DEPARTMENTS: tuple[str, ...] = (
 
 CANONICAL_DEPARTMENTS: tuple[str, ...] = tuple(DEPARTMENT_ALIASES) + SINGLE_FORM_DEPARTMENTS
 
-# A short form preceded by one of these names a national or city body, not a provincial one:
-# 国家发展改革委, 成都市卫健委, 国务院办公厅 …
-_NOT_PROVINCIAL_BEFORE = re.compile(r"(国家|国务院|中央|[市县区州])$")
+# What may stand before a department's name when it is not Sichuan's: a national body (国家发展改革委,
+# 国务院办公厅), a city or county one (成都市卫健委, 各市（州）卫健委, 县（市、区）市场监管局), or another
+# province's (云南省应急管理厅, 国家税务总局广东省税务局).
+_NATIONAL_BEFORE = re.compile(r"(国家|国务院|中央)$")
+_LOCAL_BEFORE = re.compile(r"[市县区州]$")
+_OTHER_PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "贵州", "云南",
+    "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)
+_OTHER_PROVINCE_BEFORE = re.compile(rf"(?:{'|'.join(_OTHER_PROVINCES)})(?:省|市|自治区)?$")
+# A bracketed aside between the place and the name: 市（州）, 县（市、区）
+_TRAILING_ASIDE = re.compile(r"[（(][^（）()]{1,8}[）)]$")
+
+
+def is_provincial_mention(before: str, form: str) -> bool:
+    """Whether a written form of a department names the Sichuan department, judged by the
+    whitespace-free text that stands just before it."""
+    before = _TRAILING_ASIDE.sub("", before[-12:])
+    if _OTHER_PROVINCE_BEFORE.search(before):
+        return False
+    if form.startswith(("省", "四川", "国家税务总局")):  # 省卫健委: the province is in the name
+        return True
+    return not (_NATIONAL_BEFORE.search(before) or _LOCAL_BEFORE.search(before))
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +103,7 @@ def find_departments(text: str) -> list[str]:
     found: list[str] = []
     for match in _form_pattern().finditer(compact):
         form = match.group(0)
-        if not form.startswith(("省", "四川", "国家税务总局")) and _NOT_PROVINCIAL_BEFORE.search(
-            compact[max(0, match.start() - 3): match.start()]
-        ):
+        if not is_provincial_mention(compact[max(0, match.start() - 12):match.start()], form):
             continue
         canonical = _form_to_canonical()[form]
         if canonical not in found:
