@@ -305,6 +305,10 @@ class Snapshot:
                 mask &= self._run_mask(run)
                 if not mask:
                     break
+        elif kind == "exact":  # candidates by the runs' bigrams, then Ctrl+F on the whole string
+            texts, text = self.texts, spec[1]
+            mask = docs_to_mask([d for d in mask_to_docs(self._eval(("sub", spec[2])))
+                                 if text in texts[d]])
         elif kind == "dept":
             mask = self.facet_masks["department"].get(spec[1], 0)
             for form in spec[2]:

@@ -3,7 +3,8 @@
 A match spec is a nested tuple:
 
     ("sub", runs)                   every run of word characters occurs (Ctrl+F on the section)
-    ("dept", canonical, forms)      tagged with the department, or any form's ``sub`` occurs
+    ("exact", text, runs)           the text occurs, punctuation included (the runs find candidates)
+    ("dept", canonical, specs)      tagged with the department, or one of the specs matches
     ("and", specs) / ("or", specs)
 
 Being plain tuples they are their own cache keys, so a word met again in another query (the same
@@ -22,15 +23,23 @@ Spec = tuple
 
 
 def substring(text: str) -> Optional[Spec]:
-    """Sections where the text occurs (whitespace ignored; punctuation splits it into parts that
-    must all occur). None when the text holds nothing searchable."""
+    """Sections where the text occurs, as Ctrl+F finds it (whitespace and width ignored,
+    punctuation kept). None when the text holds nothing searchable."""
+    text = analysis.compact(text)
     runs = tuple(analysis.runs(text))
-    return ("sub", runs) if runs else None
+    if not runs:
+        return None
+    if len(runs) > 1 or runs[0] != text:  # punctuation inside or around: the whole string
+        return ("exact", text, runs)
+    return ("sub", runs)
 
 
-def department(canonical: str) -> Spec:
-    forms = tuple(s for s in (substring(f) for f in written_forms(canonical)) if s is not None)
-    return ("dept", canonical, forms)
+def department(term: Term) -> Spec:
+    """The sections of the department: tagged with it, which the parser does for every mention of
+    any of its written forms that names the Sichuan department (not 国家发展改革委, 成都市卫健委),
+    and, Ctrl+F, every section holding the word as typed."""
+    typed = substring(term.text)
+    return ("dept", term.department, (typed,) if typed is not None else ())
 
 
 def _and(parts: list) -> Optional[Spec]:
@@ -48,11 +57,11 @@ def _or(parts: list) -> Optional[Spec]:
 
 
 def term_match(term: Term) -> Optional[Spec]:
-    """What a term must find: a department in any form; a phrase contiguous; a word all its
-    segments, wherever they stand."""
+    """What a term must find: a department in any form; a phrase, or a word whose segments may
+    not stand apart, contiguous; otherwise all its segments, wherever they stand."""
     if term.department:
-        return department(term.department)
-    if term.phrase or len(term.segments) <= 1:
+        return department(term)
+    if not term.apart:
         return substring(term.text)
     return _and([substring(s) for s in term.segments])
 
@@ -60,7 +69,7 @@ def term_match(term: Term) -> Optional[Spec]:
 def term_contiguous(term: Term) -> Optional[Spec]:
     """The stricter form ranked first: the whole word as one contiguous phrase."""
     if term.department:
-        return department(term.department)
+        return department(term)
     return substring(term.text)
 
 
@@ -75,8 +84,7 @@ def match_spec(parsed: ParsedQuery) -> Optional[Spec]:
 
 def contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
     """Only worth evaluating when some word can match with its segments apart."""
-    if not any(not t.phrase and not t.department and len(t.segments) > 1
-               for g in parsed.groups for t in g):
+    if not any(t.apart for g in parsed.groups for t in g):
         return None
     return _combine(parsed, term_contiguous)
 

@@ -1,10 +1,13 @@
 """The query language of CONTRACT.md, read into plain data. Never raises on any input.
 
-    words        all must match (AND); each is segmented like the text
-    "…" / “…”    an exact phrase
+    words        all must match (AND); each is segmented like the text, and its segments may stand
+                 apart (上门服务 finds 上门辅导服务) when every one is a word of two or more
+                 characters without digits; otherwise the word is matched whole (2022年1月, 省本级)
+    "…" / “…”    an exact phrase, punctuation included (Ctrl+F)
     -word        excludes sections holding the word (-"…" a phrase)
     A OR B       either; binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c)
     AND          the default, so ignored
+    Full-width operators typed with a Chinese input method (－, ＯＲ) work like their ASCII forms.
 
 Broken syntax is read as plain words: an unclosed quote is dropped, a lone ``-`` or ``OR`` is
 ignored, characters that cannot be searched (``*``, ``:``, ``~``, brackets) simply match nothing
@@ -20,10 +23,10 @@ from ..departments import canonical_department
 from . import analysis
 
 MAX_QUERY_CHARS = 256  # longer input is cut: nobody types more, and it bounds the work per request
-MAX_TERMS = 16
+MAX_TERMS = 32  # distinct words; past that a query is not a search but a paste
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "＂": "＂", "「": "」"}
-_TOKEN_RE = re.compile(r'-?["“”＂「][^"“”＂「」]*["”＂」]|\S+')
+_TOKEN_RE = re.compile(r'[-－]?["“”＂「][^"“”＂「」]*["”＂」]|\S+')
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,11 @@ class Term:
     phrase: bool = False
     department: Optional[str] = None  # canonical name when the word names a department
     segments: tuple[str, ...] = ()  # how the word is segmented like the text
+    apart: bool = False  # its segments may match apart from each other (see the module doc)
 
     def describe(self) -> dict:
         return {"word": self.text, "segments": list(self.segments),
-                "phrase": self.phrase, "department": self.department}
+                "phrase": self.phrase, "department": self.department, "apart": self.apart}
 
 
 @dataclass
@@ -52,12 +56,22 @@ class ParsedQuery:
 
 
 def _make_term(raw: str, phrase: bool) -> Optional[Term]:
-    text = _trim(analysis.compact(raw))
-    if not text:
+    # a phrase is Ctrl+F and keeps its punctuation (《办法》, 厅、省); a word sheds it at its ends
+    text = analysis.compact(raw) if phrase else _trim(analysis.compact(raw))
+    if not analysis.runs(text):
         return None  # nothing searchable: punctuation or operators only
     department = None if phrase else canonical_department(text)
-    segs = tuple(analysis.segments(text))
-    return Term(text=text, phrase=phrase, department=department, segments=segs or (text,))
+    segs = tuple(analysis.segments(text)) or (text,)
+    return Term(text=text, phrase=phrase, department=department, segments=segs,
+                apart=not phrase and not department and may_stand_apart(segs))
+
+
+def may_stand_apart(segments: tuple[str, ...]) -> bool:
+    """Whether a word's segments may match wherever they stand in a section. Only real words do:
+    single characters (省 of 省本级) and numbers (1 of 2022年1月, 5日) stand in nearly every
+    section, so found apart they are noise, not a looser form of the word."""
+    return len(segments) > 1 and all(
+        len(s) >= 2 and not any(ch.isdigit() for ch in s) for s in segments)
 
 
 def _trim(text: str) -> str:
@@ -70,10 +84,16 @@ def _trim(text: str) -> str:
     return text[start:end]
 
 
+_FULL_WIDTH_OPERATORS = str.maketrans({"－": "-", "﹣": "-", "Ｏ": "O", "Ｒ": "R", "Ａ": "A", "Ｎ": "N",
+                                        "Ｄ": "D", "＆": "&"})
+
+
 def _split(q: str) -> list[tuple[str, bool, bool]]:
     """(text, is_phrase, is_negated) for each piece; an unclosed quote reads as plain words."""
     pieces = []
     for token in _TOKEN_RE.findall(q):
+        if token[0] == "－" or token in ("ＯＲ", "ＡＮＤ", "＆＆", "＆"):
+            token = token.translate(_FULL_WIDTH_OPERATORS)
         negated = token.startswith("-") and len(token) > 1
         body = token[1:] if negated else token
         if len(body) >= 2 and body[0] in _QUOTES and body[-1] in _QUOTES.values():
@@ -89,7 +109,7 @@ def parse_query(q: str) -> ParsedQuery:
     q = (q or "")[:MAX_QUERY_CHARS]
     parsed = ParsedQuery()
     pending_or = False
-    count = 0
+    seen: set[Term] = set()
     for text, phrase, negated in _split(q):
         if not phrase and not negated and text in ("OR", "|", "｜"):
             pending_or = bool(parsed.groups)  # a leading OR joins nothing
@@ -100,9 +120,10 @@ def parse_query(q: str) -> ParsedQuery:
         term = _make_term(text, phrase)
         if term is None:
             continue
-        count += 1
-        if count > MAX_TERMS:
-            break
+        if term not in seen:
+            seen.add(term)
+            if len(seen) > MAX_TERMS:
+                break
         if negated:
             parsed.excluded.append(term)
             pending_or = False

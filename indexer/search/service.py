@@ -194,9 +194,11 @@ class SearchService:
         """(docnum, score or None) of the window [offset, offset+count) in the requested order."""
         if count <= 0 or offset >= bitset.count(matches.final):
             return []
-        sort = params.sort or ("newest" if matches.parsed.is_empty else "relevance")
+        sort = params.sort or "relevance"
+        if sort == "relevance" and matches.parsed.is_empty:
+            sort = "newest"  # nothing to rank by (browsing, or only -words): newest first
         snap = matches.snapshot
-        if sort == "relevance" and not matches.parsed.is_empty:
+        if sort == "relevance":
             return _by_relevance(matches, offset, count)
         if sort == "newest":
             return [(d, None) for d in snap.newest_first(matches.final, offset + count)[offset:]]

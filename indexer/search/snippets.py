@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from ..departments import written_forms
+from ..departments import is_provincial_mention, written_forms
 from . import analysis
 from .query import ParsedQuery, Term
 
@@ -25,22 +25,28 @@ class Highlighter:
 
     pattern: Optional[re.Pattern]
     terms: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]  # (whole, segments, dept?)
+    # department forms the user did not type: marked only where they name the Sichuan department
+    # (not 发展改革委 inside 国家发展改革委), as the department facet counts them
+    guarded: frozenset = frozenset()
 
 
 def term_forms(term: Term) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(forms that satisfy the term whole, segments that satisfy it together)."""
     if term.department:
-        forms = tuple(analysis.compact(f) for f in written_forms(term.department))
-        return forms, ()
-    if term.phrase or len(term.segments) <= 1:
+        others = (analysis.compact(f) for f in written_forms(term.department))
+        return (term.text,) + tuple(f for f in others if f != term.text), ()
+    if not term.apart:
         return (term.text,), ()
     return (term.text,), tuple(term.segments)
 
 
 def highlighter_for(parsed: ParsedQuery) -> Highlighter:
-    terms = tuple(term_forms(t) + (t.department is not None,) for t in parsed.positive_terms())
+    positive = parsed.positive_terms()
+    terms = tuple(term_forms(t) + (t.department is not None,) for t in positive)
     forms = {f for whole, parts, _ in terms for f in whole + parts if f}
-    return Highlighter(_pattern(tuple(sorted(forms, key=lambda f: (-len(f), f)))), terms)
+    typed = {t.text for t in positive}
+    guarded = frozenset(f for (whole, _, is_dept) in terms if is_dept for f in whole if f not in typed)
+    return Highlighter(_pattern(tuple(sorted(forms, key=lambda f: (-len(f), f)))), terms, guarded)
 
 
 @lru_cache(maxsize=256)
@@ -52,14 +58,11 @@ def _pattern(forms: tuple[str, ...]) -> Optional[re.Pattern]:
     return re.compile("|".join(alternatives))
 
 
-def _present(folded: str, form: str) -> bool:
-    return form in folded
-
-
 def paragraph_score(hl: Highlighter, text: str) -> int:
-    """How well a paragraph answers the query (see ``_score``)."""
-    folded = analysis.compact(text)
-    return _score(hl, lambda form: _present(folded, form))
+    """How well a paragraph answers the query (see ``_score``): by the forms that are marked in it."""
+    folded = analysis.fold(text)
+    present = {analysis.compact(folded[a:b]) for a, b in mark_spans(hl, text)}
+    return _score(hl, present.__contains__)
 
 
 def _score(hl: Highlighter, present) -> int:
@@ -87,7 +90,18 @@ def best_paragraph(hl: Highlighter, paragraphs: list) -> int:
 def mark_spans(hl: Highlighter, text: str) -> list[tuple[int, int]]:
     if hl.pattern is None:
         return []
-    return [m.span() for m in hl.pattern.finditer(analysis.fold(text)) if m.end() > m.start()]
+    folded = analysis.fold(text)
+    spans = []
+    for m in hl.pattern.finditer(folded):
+        if m.end() == m.start():
+            continue
+        if hl.guarded:
+            form = analysis.compact(m.group(0))
+            if form in hl.guarded and not is_provincial_mention(
+                    analysis.compact(folded[max(0, m.start() - 24):m.start()]), form):
+                continue
+        spans.append(m.span())
+    return spans
 
 
 def snippet(hl: Highlighter, text: str, width: int = SNIPPET_CHARS) -> str:
