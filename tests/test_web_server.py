@@ -19,6 +19,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def raw_get(port: int, target: bytes) -> tuple[int, bytes]:
+    """GET with the request target's bytes sent as they are (urllib would encode them)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+        reply = sock.makefile("rb").read()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
 @pytest.mark.slow
 def test_serve_answers_on_loopback_with_waitress(corpus_dir, tmp_path):
     from indexer.search.indexing import index_paths
@@ -49,10 +58,18 @@ def test_serve_answers_on_loopback_with_waitress(corpus_dir, tmp_path):
             assert "找到" in reply.read().decode()
         # raw bytes a browser would never send unencoded: an answer, not a 500
         for target in (b"/api/search?q=\x80\xff%zz", b"/?q=\xe4\xb8", b"/issues/\xff\xfe"):
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-                sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
-                status_line = sock.makefile("rb").readline()
-            assert status_line.split()[1] in (b"200", b"400", b"404"), (target, status_line)
+            status, _body = raw_get(port, target)
+            assert status in (200, 400, 404), (target, status)
+        # curl sends Chinese unencoded: the same answer as for the percent-encoded query
+        status, body = raw_get(port, "/api/search?q=应急厅 上门服务".replace(" ", "%20").encode())
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E5%BA%94%E6%80%A5%E5%8E%85"
+                                    "%20%E4%B8%8A%E9%97%A8%E6%9C%8D%E5%8A%A1", timeout=10) as reply:
+            encoded = json.load(reply)
+        raw = json.loads(body)
+        assert status == 200 and raw["query"] == "应急厅 上门服务" and raw["total"] >= 1
+        assert raw["hits"] == encoded["hits"]
+        status, body = raw_get(port, "/issues/2022-w40?q=上门服务".encode())
+        assert status == 200 and "<mark>上门服务</mark>" in body.decode()
     finally:
         server.terminate()
         server.wait(timeout=10)

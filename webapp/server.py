@@ -1,14 +1,39 @@
 """``bulletin-search serve``: the web front-end on waitress, a production WSGI server."""
 from __future__ import annotations
 
+import re
 import sys
 
 from . import create_app
 
+_RAW_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _lenient_channel():
+    """A waitress channel whose request parser percent-encodes raw non-ASCII bytes in the request
+    line first. curl and hand-written scripts send `?q=应急厅` unencoded; waitress refuses that as
+    "Bad URI" in plain text (HTTP says the target is ASCII, Pylons/waitress#127), where a clerk
+    expects the same answer as for `?q=%E5%BA%94…`. Encoding a byte as %XX changes nothing for the
+    app, which decodes both alike, and malformed UTF-8 still reaches it as a bad escape."""
+    from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser
+
+    class LenientRequestParser(HTTPRequestParser):
+        def parse_header(self, header_plus):
+            first, sep, rest = header_plus.partition(b"\r\n")
+            first = _RAW_BYTE.sub(lambda m: b"%%%02X" % m.group(0)[0], first)
+            return super().parse_header(first + sep + rest)
+
+    class LenientChannel(HTTPChannel):
+        parser_class = LenientRequestParser
+
+    return LenientChannel
+
 
 def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Serve the app over ``index_dir`` until interrupted. Bound to loopback unless told otherwise."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
+    from waitress.server import BaseWSGIServer, MultiSocketServer
 
     app = create_app({"INDEX_DIR": index_dir})
     with app.app_context():
@@ -16,8 +41,15 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
         from .searching import get_service
 
         stats = get_service().stats()
+    server = create_server(app, host=host, port=port, threads=threads, ident="bulletin-search",
+                           # a search URL is short; anything huge is refused before it reaches Flask
+                           max_request_header_size=64 * 1024, max_request_body_size=1024 * 1024)
+    channel = _lenient_channel()
+    # one listener, or one per address when a host name resolves to several (IPv4 and IPv6)
+    listeners = server.map.values() if isinstance(server, MultiSocketServer) else [server]
+    for listener in list(listeners):
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = channel
     print(f"serving {stats['issues']} issues ({stats['sections']} sections) from {index_dir} "
           f"on http://{host}:{port}/ with {threads} threads", file=sys.stderr)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="bulletin-search",
-                   # a search URL is short; anything huge is refused before it reaches Flask
-                   max_request_header_size=64 * 1024, max_request_body_size=1024 * 1024)
+    server.run()
