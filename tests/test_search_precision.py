@@ -60,20 +60,25 @@ SECOND = HEADER.format(year=2023, number=5, total=430, published="2023年2月10�
 
 （1）2月7日，应急厅窗口组织工作人员开展上门服务，为企业讲解安全生产许可办理流程。
 
-（2）2月8日，商务厅窗口开展外商投资企业登记业务培训，参会企业代表对培训内容表示满意。
+（2）2月8日，商务厅窗口开展外商投资企业登记业务培训，推广“天府通办”ＡＰＰ和ｗｅｂ端申报。
 
 报：中心领导。
 """
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
+def index_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bulletins")
     (folder / "2022-40.txt").write_text(FIRST, encoding="utf-8")
     (folder / "2023-5.txt").write_text(SECOND, encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     report = index_paths([str(folder)], index_dir, workers=0)
     assert report.new == 2 and not report.refused
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def service(index_dir):
     return open_service(index_dir)
 
 
@@ -171,3 +176,33 @@ def test_browsing_is_newest_first_whatever_sort_says(service, q):
 def test_repeated_words_do_not_push_a_later_word_out_of_the_query(service):
     q = " ".join(["窗口"] * 40 + ["司法厅"])
     assert found(service, q) == {"2022-w40-2-2-3"}
+
+
+# --- the bulletin view marks what the search found, as the snippets do ---------------------------
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+
+
+def paragraph_html(client, issue_id, paragraph_id, q) -> str:
+    page = client.get(f"/issues/{issue_id}", query_string={"q": q}).get_data(as_text=True)
+    return re.search(rf'id="{paragraph_id}"[^>]*>(.*?)</p>', page, re.S).group(1)
+
+
+def test_the_bulletin_view_marks_full_width_text_the_search_found(client, service):
+    hit = search(service, "app web")["hits"][0]
+    assert hit["url"] == "/issues/2023-w5#2023-w5-1-1-2-p1"
+    html = paragraph_html(client, "2023-w5", "2023-w5-1-1-2-p1", "app web")
+    assert marked(html) == ["ＡＰＰ", "ｗｅｂ"]
+
+
+def test_the_bulletin_view_marks_a_department_only_where_it_is_the_provinces(client):
+    html = paragraph_html(client, "2022-w40", "2022-w40-2-1-4-p1", "省卫健委")
+    assert marked(html) == ["省卫健委"]  # not 卫生健康委员会 in 云南省卫生健康委员会
+    html = paragraph_html(client, "2022-w40", "2022-w40-2-1-2-p1", "省发改委")
+    assert marked(html) == []  # 国家发展改革委 is not the province's
+    html = paragraph_html(client, "2022-w40", "2022-w40-2-1-2-p1", "发展改革委")
+    assert marked(html) == ["发展改革委"]  # but the word as typed is, wherever it stands

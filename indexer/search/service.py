@@ -6,6 +6,7 @@
     service.issue("2022-w40")                -> Bulletin.to_dict() of the whole issue, or None
     service.source_file("2022-w40")          -> path of the original file, or None
     service.stats()                          -> {"issues": N, "sections": M}
+    service.marker("上门服务")                -> text -> spans to mark, as in the snippets
 
 A service watches the index directory: when a rebuild swaps in a new generation, or an
 incremental run commits, the next request opens the new state (two stat calls tell). It is
@@ -18,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from . import analysis, bitset, engine, plan, store
 from . import snippets as snip
@@ -161,6 +162,16 @@ class SearchService:
             return None
         path = ((bulletin.get("issue") or {}).get("source") or {}).get("path")
         return path if path and os.path.isfile(path) else None
+
+    def marker(self, q: str) -> Optional[Callable[[str], list[tuple[int, int]]]]:
+        """Where a query's words stand in a text, marked exactly as the snippets mark them (full-
+        and half-width alike, departments in their every form where they name the department);
+        None when the query marks nothing. For the bulletin view's ``?q=``."""
+        parsed = parse_query(q)
+        if parsed.is_empty:
+            return None
+        hl = snip.highlighter_for(parsed)
+        return lambda text: snip.mark_spans(hl, text)
 
     def stats(self) -> dict:
         snap = self.refresh()

@@ -8,7 +8,7 @@ import re
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-from ..highlight import highlight, query_terms, term_pattern
+from ..highlight import highlight
 from ..searching import get_service
 
 bp = Blueprint("issues", __name__)
@@ -27,19 +27,6 @@ def _lookup(issue_id: str) -> dict:
     return bulletin
 
 
-def _query_pattern(query: str):
-    """What to mark for ``?q=``: the words, the engine's segments of them, department forms."""
-    from indexer.search.service import BadParameter
-
-    if not query.strip():
-        return None
-    try:
-        segments = get_service().search_params([("q", query), ("per_page", "1")]).get("segments")
-    except BadParameter:
-        segments = None
-    return term_pattern(query_terms(query, segments))
-
-
 def _repeats_paragraph(title: str, paragraph: dict | None) -> bool:
     """An item's heading is often just the start of its first paragraph (``（1）自然资源厅以…``);
     the view shows the paragraph, not the same words twice."""
@@ -49,7 +36,7 @@ def _repeats_paragraph(title: str, paragraph: dict | None) -> bool:
     return bool(stem) and paragraph["text"].lstrip().startswith(stem)
 
 
-def section_blocks(bulletin: dict, pattern) -> list[dict]:
+def section_blocks(bulletin: dict, marker) -> list[dict]:
     """The sections in order, each with the headings that start there (those its path does not share
     with the previous section's), its paragraphs highlighted, and a page marker where a page starts."""
     paragraph_ids = {p["id"] for s in bulletin["sections"] for p in s["paragraphs"]}
@@ -65,7 +52,7 @@ def section_blocks(bulletin: dict, pattern) -> list[dict]:
             page = paragraph.get("page")
             paragraphs.append({"id": paragraph["id"], "page": page,
                                "new_page": page is not None and page != previous_page,
-                               "html": highlight(paragraph["text"], pattern)})
+                               "html": highlight(paragraph["text"], marker)})
             if page is not None:
                 previous_page = page
         # A page starting with the section is marked above its headings, not inside it.
@@ -75,7 +62,7 @@ def section_blocks(bulletin: dict, pattern) -> list[dict]:
         blocks.append({
             "id": section["id"] if section["id"] not in paragraph_ids else None,
             "page_before": page_before,
-            "headings": [{"level": min(depth + 2, 5), "html": highlight(text, pattern)}
+            "headings": [{"level": min(depth + 2, 5), "html": highlight(text, marker)}
                          for depth, text in enumerate(heading)
                          if depth >= shared and not (
                              depth == len(heading) - 1 and depth > 0
@@ -92,7 +79,7 @@ def show(issue_id: str):
     bulletin = _lookup(issue_id)
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
     has_source = get_service().source_file(issue_id) is not None
-    blocks = section_blocks(bulletin, _query_pattern(query))
+    blocks = section_blocks(bulletin, get_service().marker(query))
     marks = sum(str(p["html"]).count("<mark>") for b in blocks for p in b["paragraphs"])
     return render_template("issue.html", issue=bulletin["issue"], query=query, blocks=blocks,
                            marks=marks, has_source=has_source)
