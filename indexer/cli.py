@@ -180,9 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_excluded_word(arg: str) -> bool:
+    """`-应急厅`, `－应急厅`, `-"上门服务"`: an excluded word of a search, not an unknown option."""
+    return len(arg) > 1 and arg[0] in "-－" and not (arg[1].isascii() and arg[1].isalpha()) \
+        and arg[1] != "-"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "command", None) == "search" and all(map(_is_excluded_word, unknown)):
+            args.query += unknown
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")  # exits with status 2
     try:
         return args.run(args)
     except BrokenPipeError:

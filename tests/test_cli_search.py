@@ -82,3 +82,24 @@ def test_search_bad_parameter_exits_2(index_dir, capsys):
     assert main(["search", "窗口", "--year", "20x2", "--index-dir", str(index_dir)]) == 2
     assert "year" in capsys.readouterr().err
     assert main(["search", "窗口", "--page", "0", "--index-dir", str(index_dir)]) == 2
+
+
+def test_an_excluded_word_is_a_query_word_not_an_unknown_option(index_dir, capsys):
+    def total(*args):
+        capsys.readouterr()
+        assert main(["search", *args, "--index-dir", str(index_dir), "--format", "json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    with_exclusion = total("上门服务", "-应急厅")
+    assert with_exclusion["query"] == "上门服务 -应急厅"
+    assert with_exclusion["total"] == total("上门服务 -应急厅")["total"] < total("上门服务")["total"]
+    assert all("应急管理厅" not in hit["departments"] for hit in with_exclusion["hits"])
+    with pytest.raises(SystemExit) as usage:  # a mistyped option is still a usage error
+        main(["search", "上门服务", "-x", "--index-dir", str(index_dir)])
+    assert usage.value.code == 2
+
+
+def test_a_query_longer_than_the_api_accepts_is_refused_alike(index_dir, capsys):
+    capsys.readouterr()
+    assert main(["search", "窗口" * 101, "--index-dir", str(index_dir)]) == 2
+    assert capsys.readouterr().err.strip() == "error: q: too long (202 characters, at most 200)"

@@ -9,11 +9,13 @@ import os
 
 from flask import Flask
 
+from indexer.search.params import MAX_QUERY_CHARS
+
 # Named settings with their defaults and what they are for (Datasette habit).
 SETTINGS: dict[str, tuple[object, str]] = {
     "INDEX_DIR": ("index_data", "folder of the search index; $BULLETIN_INDEX_DIR overrides the default"),
     "MAX_QUERY_STRING": (4096, "longer query strings are refused politely with 400 (bytes)"),
-    "MAX_QUERY_CHARS": (200, "longer search texts are refused politely with 400 (characters)"),
+    "MAX_QUERY_CHARS": (MAX_QUERY_CHARS, "longer search texts are refused politely with 400 (characters)"),
     "EXPORT_LIMIT": (5000, "most rows one CSV export holds"),
 }
 

@@ -20,6 +20,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MULTI_VALUED = ("department", "year", "type")
+# Longer search texts are refused, by the API and the CLI alike: nobody types more, and a pasted
+# page of text would be a request for everything (the web page says so in Chinese first).
+MAX_QUERY_CHARS = 200
 
 
 class BadParameter(ValueError):
@@ -114,4 +117,6 @@ def parse_params(pairs: Iterable[tuple[str, object]]) -> SearchParams:
             p.page = _int("page", value, 1, MAX_PAGE)
         elif name == "per_page":
             p.per_page = _int("per_page", value, 1, MAX_PER_PAGE)
+    if len(p.q) > MAX_QUERY_CHARS:
+        raise BadParameter("q", f"too long ({len(p.q)} characters, at most {MAX_QUERY_CHARS})")
     return p
