@@ -288,7 +288,18 @@ def test_source_of_a_text_bulletin_is_plain_text(client):
     reply = client.get("/api/search", query_string={"q": "测试材料"}).get_json()
     response = client.get(f"/issues/{reply['hits'][0]['issue_id']}/source")
     assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert "charset=utf-8" in response.headers["Content-Type"]
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset, not two
+
+
+def test_source_of_a_gb18030_text_says_its_own_charset(corpus_dir, tmp_path):
+    from indexer.search.indexing import index_paths
+    from webapp import create_app
+
+    index_paths([str(corpus_dir / "bad" / "gb18030.txt")], str(tmp_path / "index"), workers=0)
+    gb_client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    response = gb_client.get("/issues/2022-w14/source")
+    assert response.headers["Content-Type"] == "text/plain; charset=gb18030"
+    assert "窗口工作周报" in response.get_data().decode("gb18030")
 
 
 # ---------------------------------------------------------------------------------- CSV export

@@ -104,7 +104,8 @@ def source(issue_id: str):
     path = get_service().source_file(issue_id)
     if not path or not os.path.isfile(path):
         abort(404)
-    is_pdf = str(path).lower().endswith(".pdf")
-    return send_file(os.path.abspath(path), as_attachment=False,
-                     mimetype="application/pdf" if is_pdf else _text_mimetype(path),
-                     download_name=os.path.basename(path), conditional=True)
+    mimetype = "application/pdf" if str(path).lower().endswith(".pdf") else _text_mimetype(path)
+    response = send_file(os.path.abspath(path), as_attachment=False, mimetype=mimetype,
+                         download_name=os.path.basename(path), conditional=True)
+    response.headers["Content-Type"] = mimetype  # send_file adds a second charset to a text type
+    return response
