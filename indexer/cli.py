@@ -100,9 +100,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     except _index_problems() as problem:
         print(f"error: {args.index_dir}: {problem}", file=sys.stderr)
         return EXIT_REFUSED
+    health = service.health()
+    if health["status"] == "error":  # nothing could be searched: not an empty answer
+        print(f"error: {args.index_dir}: {health['problem']}", file=sys.stderr)
+        return EXIT_REFUSED
     if reply.get("notice"):
         print(f"warning: {reply['notice']}", file=sys.stderr)
-    elif service.stats()["issues"] == 0:
+    elif health["issues"] == 0:
         print(f"warning: the index in {args.index_dir} holds no bulletins yet; "
               "run `bulletin-search index PATH…` first", file=sys.stderr)
     if args.format == "json":

@@ -128,9 +128,12 @@ def test_a_cut_short_segment_file_is_a_notice_never_a_500(indexed, size):
     segment = sorted(store.live_generation(ix).glob("*.seg"))[0]
     os.truncate(segment, 0 if size == "empty" else segment.stat().st_size // 2)
     client = create_app({"INDEX_DIR": str(ix)}).test_client()
-    for url in ("/healthz", "/api/search?q=窗口", "/?q=窗口"):
+    for url in ("/api/search?q=窗口", "/?q=窗口"):
         assert client.get(url).status_code == 200, url
     assert "notice" in client.get("/api/search?q=窗口").get_json()
+    health = client.get("/healthz")  # a monitor is told, not "ok"
+    assert health.status_code == 503 and health.get_json()["status"] == "error"
+    assert "cannot read the index" in health.get_json()["problem"]
     page = client.get("/?q=窗口").get_data(as_text=True)
     assert "索引文件暂时无法读取" in page and "--rebuild" in page
     assert "索引里还没有公报" not in page  # the bulletins are there; the index cannot be read
@@ -159,3 +162,14 @@ def test_searching_where_no_index_was_built_says_so(tmp_path, capsys):
     assert main(["search", "窗口", "--index-dir", str(tmp_path / "nowhere")]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds no bulletins" in err[0] and "bulletin-search index" in err[0], err
+
+
+def test_searching_an_index_that_cannot_be_read_is_an_error_not_an_empty_answer(indexed, capsys):
+    ix = indexed / "ix"
+    segment = sorted(store.live_generation(ix).glob("*.seg"))[0]
+    os.truncate(segment, segment.stat().st_size // 2)
+    capsys.readouterr()
+    assert main(["search", "窗口", "--index-dir", str(ix)]) == 1
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert out == "" and len(lines) == 1 and lines[0].startswith(f"error: {ix}: cannot read the index")

@@ -6,6 +6,7 @@
     service.issue("2022-w40")                -> Bulletin.to_dict() of the whole issue, or None
     service.source_file("2022-w40")          -> path of the original file, or None
     service.stats()                          -> {"issues": N, "sections": M}
+    service.health()                         -> stats with "status" (ok, degraded, error), "problem"
     service.marker("上门服务")                -> text -> spans to mark, as in the snippets
 
 A service watches the index directory: when a rebuild swaps in a new generation, or an
@@ -162,6 +163,16 @@ class SearchService:
             return None
         path = ((bulletin.get("issue") or {}).get("source") or {}).get("path")
         return path if path and os.path.isfile(path) else None
+
+    def health(self) -> dict:
+        """``{"status", "issues", "sections"}`` and, when the index on disk cannot be opened,
+        ``"problem"``: status "degraded" while an earlier state still answers, "error" when
+        nothing can be searched."""
+        snap = self.refresh()
+        report = {"status": "ok", **self.stats()}
+        if self.problem:
+            report.update(status="degraded" if snap is not None else "error", problem=self.problem)
+        return report
 
     def marker(self, q: str) -> Optional[Callable[[str], list[tuple[int, int]]]]:
         """Where a query's words stand in a text, marked exactly as the snippets mark them (full-

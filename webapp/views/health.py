@@ -10,5 +10,7 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    stats = get_service().stats()
-    return jsonify(status="ok", issues=stats["issues"], sections=stats["sections"])
+    """200 while searches are answered; 503 with the problem when the index cannot be read, so a
+    monitor notices what the search page already tells its users."""
+    health = get_service().health()
+    return jsonify(health), 503 if health["status"] == "error" else 200
