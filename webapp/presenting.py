@@ -116,11 +116,13 @@ def segment_labels(segments) -> list[str]:
     for item in segments:
         if isinstance(item, (list, tuple)):
             label = " / ".join(str(s) for s in item)
-        elif isinstance(item, dict):  # {"word", "segments", "phrase", "department", "excluded"}
+        elif isinstance(item, dict):  # {"word", "segments", "phrase", "department", "apart", "excluded"}
             word = str(item.get("word", ""))
             label = " / ".join(str(s) for s in (item.get("segments") or [word]))
             if item.get("phrase"):
                 label = f"“{word}”（整个短语）"
+            elif item.get("apart") is False and not item.get("department"):
+                label = f"{word}（整词）"  # numbers, single characters: found only as written
             elif item.get("department"):
                 label = f"{word}（部门：{item['department']}）"
             if item.get("excluded"):
