@@ -78,7 +78,10 @@ def test_segment_labels_read_the_shapes_a_segmentation_may_take():
         {"word": "培训", "segments": ["培训"], "phrase": False, "department": None, "excluded": True},
         {"word": "2022年1月", "segments": ["2022", "年", "1", "月"], "phrase": False, "department": None,
          "apart": False, "excluded": False},
-    ]) == ["上门 / 服务", "应急厅（部门：应急管理厅）", "“一件事”（整个短语）", "排除 培训", "2022年1月（整词）"]
+        {"word": "量子", "segments": ["量子"], "phrase": False, "department": None, "apart": False,
+         "excluded": False},
+    ]) == ["上门 / 服务", "应急厅（部门：应急管理厅）", "“一件事”（整个短语）", "排除 培训", "2022年1月（整词）",
+           "量子"]
 
 
 def test_highlight_escapes_the_text_and_adds_only_marks():

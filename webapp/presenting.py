@@ -121,7 +121,8 @@ def segment_labels(segments) -> list[str]:
             label = " / ".join(str(s) for s in (item.get("segments") or [word]))
             if item.get("phrase"):
                 label = f"“{word}”（整个短语）"
-            elif item.get("apart") is False and not item.get("department"):
+            elif (item.get("apart") is False and len(item.get("segments") or []) > 1
+                  and not item.get("department")):
                 label = f"{word}（整词）"  # numbers, single characters: found only as written
             elif item.get("department"):
                 label = f"{word}（部门：{item['department']}）"
