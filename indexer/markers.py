@@ -1,8 +1,9 @@
 """Heading markers: `一、` (level 1) > `（一）`/`(一)` (level 2) > `（1）`/`(1)`/`1.` (level 3), and `附件`.
 
-Pure functions over one paragraph's text: which marker starts it, and whether the paragraph is a
+Functions over one paragraph's text: which marker starts it, and whether the paragraph is a
 heading alone (`二、窗口工作动态`), an inline heading (`（一）数字政府建设。持续完善…`), or an
-untitled block (`（一）近日，省政府办公厅印发…`).
+untitled block (`（一）近日，省政府办公厅印发…`). An ``Outline`` follows the markers through the
+text: where each one nests and which number each list is due next.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-ATTACHMENT_LEVEL = 1
+# An attachment stands above the body's levels: its own `一、` groups nest inside it.
+ATTACHMENT_LEVEL = 0
 
 _NUMERALS = "零一二三四五六七八九十"
 _CN = f"[{_NUMERALS}]{{1,3}}"
@@ -22,6 +24,8 @@ _LEVEL3_BRACKET = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?\s*")
 _LEVEL3_DOTTED = re.compile(
     r"^\s*(\d{1,2})\s*(?:、|[.．](?!\d+(?:\.\d+)?\s*(?:万|亿|%|％|个|件|人|元|倍|千|百|家|项|次|户|小时|天|分)))\s*"
 )
+# ...unless item N-1 is open and this is N: `2.12个市（州）…` after `1.…` is item 2.
+_LEVEL3_DOTTED_COUNT = re.compile(r"^\s*(\d{1,2})\s*[.．]\s*(?=\d)")
 _ATTACHMENT = re.compile(r"^\s*附\s*件\s*(\d{0,2})\s*[：:]?\s*")
 
 # How long a title may be before the text is prose rather than a heading.
@@ -30,11 +34,17 @@ MAX_TITLE = 32
 
 @dataclass(frozen=True)
 class Marker:
-    level: int  # 1, 2 or 3
+    level: int  # 0 (attachment), 1, 2 or 3
     number: int  # 1-based position among its siblings, as written
     token: str  # the marker as written, e.g. "（一）"
     rest: str  # the text after the marker
     attachment: bool = False
+    dotted: bool = False  # a `1.`/`1、` item rather than a `（1）` one
+
+    @property
+    def style(self) -> str:
+        """Markers of one style are siblings wherever they meet: `（1）` and `(2)` are, `1.` is not."""
+        return f"{self.level}{'.' if self.dotted else ''}"
 
 
 def chinese_numeral(text: str) -> int:
@@ -49,23 +59,74 @@ def chinese_numeral(text: str) -> int:
     return int("".join(str(d) for d in digits))
 
 
-def marker_of(text: str) -> Optional[Marker]:
+def marker_of(text: str, outline: Optional["Outline"] = None) -> Optional[Marker]:
+    """The marker starting ``text``, if any. Given the outline so far, `N.` followed by a count
+    (`2.12个市（州）…`) is item N when item N-1 is open, rather than the number 2.12."""
     match = _ATTACHMENT.match(text)
     # `附件`, `附件2`, `附件：名单`; not prose that merely starts with the word (附件材料齐全…).
     if match and (not text[match.end():] or match.group(0).rstrip().endswith(("：", ":")) or match.group(1)):
         return Marker(ATTACHMENT_LEVEL, int(match.group(1) or 1), match.group(0).strip(), text[match.end():], True)
-    for level, pattern, to_int in (
-        (1, _LEVEL1, chinese_numeral),
-        (2, _LEVEL2, chinese_numeral),
-        (3, _LEVEL3_BRACKET, int),
-        (3, _LEVEL3_DOTTED, int),
+    for level, pattern, to_int, dotted in (
+        (1, _LEVEL1, chinese_numeral, False),
+        (2, _LEVEL2, chinese_numeral, False),
+        (3, _LEVEL3_BRACKET, int, False),
+        (3, _LEVEL3_DOTTED, int, True),
     ):
         match = pattern.match(text)
         if match and text[match.end():].strip():
-            return Marker(level, to_int(match.group(1)), match.group(0).strip(), text[match.end():])
+            return Marker(level, to_int(match.group(1)), match.group(0).strip(), text[match.end():], dotted=dotted)
         if match and level == 1:
             return None
+    match = _LEVEL3_DOTTED_COUNT.match(text)
+    if match and outline is not None:
+        candidate = Marker(3, int(match.group(1)), match.group(0).strip(), text[match.end():], dotted=True)
+        if candidate.number >= 2 and outline.expects(candidate):
+            return candidate
     return None
+
+
+@dataclass
+class _Open:
+    style: str
+    level: int
+    number: int
+
+
+class Outline:
+    """The markers open at this point of the text, outermost first.
+
+    A marker closes the open one of its own style and everything inside it (a sibling), else it
+    closes what stands at deeper levels and opens inside what is left. A marker of another style
+    at the level of the innermost open one (`1.` under `（1）`) is one level deeper: it stays in
+    that item instead of colliding with its numbers.
+    """
+
+    def __init__(self) -> None:
+        self._open: list[_Open] = []
+
+    def _sibling(self, marker: Marker) -> Optional[int]:
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index].style == marker.style:
+                return index
+        return None
+
+    def expects(self, marker: Marker) -> bool:
+        """True when ``marker`` carries the number due next: one past its open sibling, or 1."""
+        index = self._sibling(marker)
+        if index is None:
+            return marker.number == 1
+        return marker.number == self._open[index].number + 1
+
+    def place(self, marker: Marker) -> int:
+        """Open ``marker``; returns its depth (1 for a top-level block)."""
+        index = self._sibling(marker)
+        if index is not None:
+            del self._open[index:]
+        else:
+            while self._open and self._open[-1].level > marker.level:
+                self._open.pop()
+        self._open.append(_Open(marker.style, marker.level, marker.number))
+        return len(self._open)
 
 
 _SENTENCE_PUNCT = re.compile(r"[，,；;：:！!？?]")

@@ -12,7 +12,7 @@ from statistics import median
 from typing import Optional
 
 from .departments import find_departments
-from .markers import Marker, block_title, heading_only, marker_of
+from .markers import Marker, Outline, block_title, heading_only, marker_of
 from .model import Paragraph, Section
 from .paragraphs import RawParagraph
 from .section_types import ATTACHMENT_TYPE, section_type
@@ -52,16 +52,17 @@ def _label(marker: Marker, title: Optional[str]) -> str:
 def build_tree(paragraphs: list[RawParagraph]) -> Block:
     root = Block(level=0, marker=None, title=None, label="", key="")
     stack = [root]
+    outline = Outline()
     for paragraph in paragraphs:
-        marker = marker_of(paragraph.text)
+        marker = marker_of(paragraph.text, outline)
         if marker is None:
             stack[-1].paragraphs.append((paragraph, False))
             continue
-        while stack[-1].level >= marker.level:
-            stack.pop()
+        depth = outline.place(marker)
+        del stack[depth:]
         title = block_title(marker, paragraph.text)
         key = f"fj{marker.number}" if marker.attachment else str(marker.number)
-        block = Block(marker.level, marker, title, _label(marker, title), key)
+        block = Block(depth, marker, title, _label(marker, title), key)
         if marker.attachment and not block.title:
             block.title = block.label = "附件"
         block.paragraphs.append((paragraph, heading_only(marker, paragraph.text)))

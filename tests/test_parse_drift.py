@@ -1,0 +1,238 @@
+"""Format drift a reviewer found in bulletins of the series, each on a small text written here and,
+where the defect is one of layout, also typeset as a PDF and hard-wrapped as a PDF extraction is:
+every form of one bulletin must give the same section ids and texts."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.demo.pdf import EM, LEFT, MEASURE, break_lines, text_width
+from indexer.markers import marker_of
+from indexer.parser import parse_file
+
+HEADER = """窗口工作周报
+
+2023年第 12期（总第 452期）
+
+四川省政府政务服务和公共资源交易服务中心 2023年 4月 7日
+
+政务服务工作
+
+（3月 27日—3月 31日）
+"""
+
+DISTRIBUTION = """
+报：中心领导。
+
+送：各相关省级部门（单位），中心各处（室）、直属单位。
+
+发：各部门窗口。
+
+（共印 80份）
+"""
+
+FORMS = ["txt", "pdf", "hard"]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# ---------------------------------------------------------------- writing the forms of one bulletin
+
+_DISTRIBUTION = re.compile(r"^(?:[报送发]|报送|抄送|分送)\s*：|^（共印")
+_CELLS = re.compile(r" {2,}|\t")
+PAGE_WIDTH, PAGE_HEIGHT, TOP, PITCH, SIZE = 595.28, 841.89, 90.0, 28.0, 15.5
+ROWS_A_PAGE = 24
+
+Row = list[tuple[float, str, float]]  # (x, text, character spacing) on one baseline
+
+
+def _centred(text: str) -> Row:
+    return [(PAGE_WIDTH / 2 - text_width(text, SIZE, 0) / 2, text, 0.0)]
+
+
+def _layout(text: str) -> list[list[Row]]:
+    """Pages of rows, set as the originals are: header lines centred, body paragraphs with a
+    two-character indent and justified lines, the distribution block flush left, an attachment on
+    a page of its own with its title centred and its list in two columns."""
+    pages: list[list[Row]] = [[]]
+    blocks = [b.strip() for b in text.splitlines() if b.strip()]
+    start = next(i for i, b in enumerate(blocks) if re.match(r"^[一二三四五六七八九十]+、", b))
+    in_attachment = False
+    for index, block in enumerate(blocks):
+        rows: list[Row] = []
+        if index < start:
+            rows = [_centred(block)]
+        elif re.match(r"^附\s*件\s*\d*$", block):
+            in_attachment = True
+            pages.append([])
+            rows = [[(LEFT, block, 0.29)]]
+        elif in_attachment and _CELLS.search(block):
+            rows = [[(LEFT + 2 * EM + k * MEASURE / 2, cell, 0.29) for k, cell in enumerate(_CELLS.split(block))]]
+        elif in_attachment and not re.search("[，。；]", block):
+            rows = [_centred(block)]
+        elif _DISTRIBUTION.match(block):
+            rows = [[(LEFT, block, 0.29)]]
+        else:
+            for k, (line, last) in enumerate(break_lines(block)):
+                indent = 2 * EM if k == 0 else 0
+                spacing = 0.29 if last else 0.29 + (MEASURE - indent - text_width(line, SIZE)) / max(1, len(line) - 1)
+                rows.append([(LEFT + indent, line, spacing)])
+        for row in rows:
+            if len(pages[-1]) == ROWS_A_PAGE:
+                pages.append([])
+            pages[-1].append(row)
+    return pages
+
+
+def write_pdf(text: str, path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
+    for number, page in enumerate(_layout(text), start=1):
+        for k, row in enumerate(page):
+            for x, line, spacing in row:
+                canvas.setFont("STSong-Light", SIZE)
+                canvas.drawString(x, PAGE_HEIGHT - TOP - k * PITCH, line, charSpace=spacing)
+        canvas.setFont("STSong-Light", 14)
+        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 800, f"— {number} —")
+        canvas.showPage()
+    canvas.save()
+
+
+def hard_wrapped(text: str) -> str:
+    """The text a PDF extraction gives: every typeset line on its own, blank lines between, the
+    numbers spaced out (`2023 年 3 月`) and page numbers left in."""
+    out = []
+    for number, page in enumerate(_layout(text), start=1):
+        for row in page:
+            line = "    ".join(cell for _, cell, _ in row)
+            out.append(re.sub(r"(?<=[\u4e00-\u9fff])(\d+)(?=[\u4e00-\u9fff])", r" \1 ", line))
+        out.append(f"— {number} —")
+    return "\n\n".join(out) + "\n"
+
+
+def parse_forms(tmp_path, body: str, header: str = HEADER, tail: str = DISTRIBUTION, forms=FORMS):
+    """Parse one bulletin in the given forms: `txt` (one paragraph a line), `pdf`, `hard`."""
+    text = header + "\n" + body + tail
+    parsed = {}
+    for form in forms:
+        path = tmp_path / f"{form}.{'pdf' if form == 'pdf' else 'txt'}"
+        if form == "pdf":
+            write_pdf(text, path)
+        else:
+            path.write_text(text if form == "txt" else hard_wrapped(text), encoding="utf-8")
+        parsed[form] = parse_file(str(path))
+    return parsed
+
+
+def outline(bulletin) -> list[tuple[str, str]]:
+    """Each section as (id, text with whitespace removed)."""
+    return [(s.id, squeeze(s.text)) for s in bulletin.sections]
+
+
+def same_in_every_form(parsed) -> list[tuple[str, str]]:
+    forms = list(parsed)
+    for form in forms[1:]:
+        assert outline(parsed[form]) == outline(parsed[forms[0]]), form
+    return outline(parsed[forms[0]])
+
+
+def nothing_lost(bulletin, body: str) -> None:
+    """Every line of the body stands in some section's text, or is a heading in some heading path."""
+    texts = squeeze("".join(s.text for s in bulletin.sections))
+    headings = {squeeze(title) for s in bulletin.sections for title in s.heading}
+    for block in body.splitlines():
+        marker = marker_of(block.strip())
+        title = squeeze(marker.rest).rstrip("：。") or marker.token if marker else None
+        for cell in _CELLS.split(block.strip()):
+            assert squeeze(cell) in texts or title in headings, cell
+
+
+def by_id(bulletin) -> dict:
+    return {s.id: s for s in bulletin.sections}
+
+
+# ---------------------------------------------------------------- the outline of markers
+
+
+def test_numbered_groups_of_an_attachment_stay_in_the_attachment(tmp_path):
+    body = """一、窗口工作动态
+
+（1）3月28日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。
+
+（2）3月30日，司法厅窗口开展法律职业资格证书集中发放，现场发证85本。
+
+二、大厅巡查情况
+
+本周大厅巡查情况如下：
+
+（一）按时到岗情况。总体情况良好。
+
+（二）纪律秩序。总体情况良好。
+"""
+    attachment = """
+附件
+
+2022年度先进窗口和优秀窗口工作人员名单
+
+一、先进窗口（4个）
+
+经信厅窗口    住建厅窗口
+
+省卫健委窗口    省市场监管局窗口
+
+二、优秀窗口工作人员（4名）
+
+张  三（应急厅）    李  四（人社厅）
+
+王  五（交通厅）    赵  六（文旅厅）
+"""
+    parsed = parse_forms(tmp_path, body, tail=DISTRIBUTION + attachment)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == [
+        "2023-w12-1-1", "2023-w12-1-2", "2023-w12-2", "2023-w12-fj1", "2023-w12-fj1-1", "2023-w12-fj1-2"]
+    sections = by_id(parsed["txt"])
+    assert all(sections[i].type == "附件" for i in ("2023-w12-fj1", "2023-w12-fj1-1", "2023-w12-fj1-2"))
+    assert sections["2023-w12-fj1-1"].departments == ["经济和信息化厅", "住房城乡建设厅", "省卫生健康委", "省市场监管局"]
+    assert "文旅厅" in sections["2023-w12-fj1-2"].text and "纪律秩序" in sections["2023-w12-2"].text
+    nothing_lost(parsed["txt"], body + attachment)
+
+
+def test_items_of_another_style_nest_inside_the_item_before_them(tmp_path):
+    body = """一、窗口工作动态
+
+（一）窗口工作制度
+
+（1）省卫健委窗口制定并落实以下制度：
+
+1.首问负责制。第一位接待群众的工作人员负责引导办理，不得推诿，直至事项办结。
+
+2.一次性告知制。对材料不全的申请一次性告知申请人需补正的全部内容和办理方式。
+
+（2）住建厅窗口推行“周末不打烊”服务，本季度周末累计办件320件，接受咨询900余人次。
+
+（二）厅（局）长进大厅
+
+（1）３月３０日，公安厅副厅长到公安窗口值守，现场体验出入境证件办理流程。
+
+１．３月３０日，公安厅窗口为外籍人员集中办理工作类居留许可２０件，当日全部办结。
+
+２．３月３１日，民政厅窗口为社会组织集中办理年检事项３０件，群众满意率１００％。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == [
+        "2023-w12-1-1-1", "2023-w12-1-1-1-1", "2023-w12-1-1-1-2", "2023-w12-1-1-2",
+        "2023-w12-1-2-1", "2023-w12-1-2-1-1", "2023-w12-1-2-1-2"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-1-1-1-2"].text.startswith("2.一次性告知制")
+    assert sections["2023-w12-1-1-1-2"].heading[-2:] == ["（1）省卫健委窗口制定并落实以下制度：", "一次性告知制"]
+    assert sections["2023-w12-1-1-2"].departments == ["住房城乡建设厅"]
+    assert sections["2023-w12-1-2-1-2"].type == "厅长进大厅" and sections["2023-w12-1-2-1-2"].departments == ["民政厅"]
+    nothing_lost(parsed["txt"], body)
