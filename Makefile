@@ -12,8 +12,12 @@ PORT ?= 8000
 
 .PHONY: run test install install-test browser index-demo bench clean
 
+# Debian and Ubuntu ship python3 without venv (the python3-venv package): install it when root.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "python3 cannot create a virtual environment: run 'sudo apt-get install python3-venv'"; exit 1; fi; }
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # Stamps: a second `make run` starts serving at once instead of asking pip again; editing the
