@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional
 
-from .markers import heading_only, marker_of
+from .markers import Marker, Outline, heading_only, marker_of
 from .reading import PAGE_NUMBER, Line
 
 # Sentence ends; a closing quote or bracket right after one still ends the sentence.
@@ -93,15 +93,24 @@ def _ends_paragraph(line: Line, text: str, first_of_paragraph: bool, full_width:
     return bool(_TERMINAL.search(text)) and not is_full
 
 
-def _starts_paragraph(line: Line, text: str, previous_text: str) -> bool:
+def _starts_paragraph(line: Line, marker: Optional[Marker], text: str, previous_text: str,
+                      outline: Outline, hard_wrapped: bool) -> bool:
     if line.indented or is_table_row(text) or is_table_row(previous_text):
         return True
-    marker = marker_of(text)
-    if marker is None:
+    if marker is None or _CONTINUING.search(previous_text):
         return False
     # A marker at the start of a line starts a block when the line before closed its sentence;
-    # otherwise it is text such as "1.5万件" wrapped onto a new line.
-    return bool(_TERMINAL.search(previous_text)) or is_heading_line(previous_text) or marker.level <= 2 and line.indented is None
+    # otherwise it may be text such as "1.5万件" or "二、三级风险事项" wrapped onto a new line.
+    if _TERMINAL.search(previous_text) or is_heading_line(previous_text):
+        return True
+    if line.indented is not None:  # a PDF line flush left: it continues the unfinished line before
+        return False
+    if hard_wrapped:
+        # The line before filled the width and ran on: only the heading or item due next starts here.
+        return outline.expects(marker) and (heading_only(marker, text) or marker.level == 3 and marker.number > 1)
+    # One paragraph a line: the number due next starts the next block even when the one before
+    # forgot its full stop (`…200余份` / `（2）3月29日，…`); so does a heading alone.
+    return outline.expects(marker) or heading_only(marker, text)
 
 
 def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
@@ -109,6 +118,7 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
     kept = [line for line in lines if line.text.strip() and not PAGE_NUMBER.match(line.text.strip())]
     full_width = _hard_wrap_width(kept) if kept and kept[0].short is None else None
     paragraphs: list[RawParagraph] = []
+    outline = Outline()  # the numbering so far, to tell the item due next from a number
     open_paragraph = False
     lines_in_paragraph = 0
     previous_text = ""
@@ -116,12 +126,15 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
         text = clean_line(line.text)
         if not text:
             continue
-        if open_paragraph and not _starts_paragraph(line, text, previous_text):
+        marker = marker_of(text, outline)
+        if open_paragraph and not _starts_paragraph(line, marker, text, previous_text, outline, full_width is not None):
             paragraphs[-1].text = _join(paragraphs[-1].text, text)
             lines_in_paragraph += 1
         else:
             paragraphs.append(RawParagraph(text, line.page))
             lines_in_paragraph = 1
+            if marker is not None:
+                outline.place(marker)
         open_paragraph = not _ends_paragraph(line, text, lines_in_paragraph == 1, full_width)
         previous_text = text
     for paragraph in paragraphs:

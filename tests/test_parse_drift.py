@@ -236,3 +236,104 @@ def test_items_of_another_style_nest_inside_the_item_before_them(tmp_path):
     assert sections["2023-w12-1-1-2"].departments == ["住房城乡建设厅"]
     assert sections["2023-w12-1-2-1-2"].type == "厅长进大厅" and sections["2023-w12-1-2-1-2"].departments == ["民政厅"]
     nothing_lost(parsed["txt"], body)
+
+
+# ---------------------------------------------------------------- where a block starts
+
+
+def test_an_item_without_its_full_stop_does_not_swallow_the_next(tmp_path):
+    body = """一、窗口工作动态
+
+（一）窗口服务效能提升工作情况
+
+（1）3月28日，人社厅窗口开展“社保服务进园区”活动，为园区企业现场办理社保登记、参保信息变更等业务46件，发放政策宣传资料200余份
+
+（2）3月29日，省税务局窗口组织开展新办纳税人“套餐式”服务专题培训，讲解发票申领、税费申报等高频事项办理流程。
+
+（3）3月30日，文旅厅窗口对导游资格证补办事项实行“即来即办”，全年累计办结此类事项1200余件（含线上办理）
+
+（二）厅（局）长进大厅
+
+（1）3月31日，教育厅副厅长到省政务服务大厅教育窗口开展“厅（局）长进大厅”活动，详细了解教师资格认定等事项的办理情况。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1-1-1", "2023-w12-1-1-2", "2023-w12-1-1-3", "2023-w12-1-2-1"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-1-1-1"].text.endswith("200余份") and sections["2023-w12-1-1-1"].departments == ["人力资源社会保障厅"]
+    assert sections["2023-w12-1-1-2"].departments == ["四川省税务局"]
+    assert sections["2023-w12-1-2-1"].type == "厅长进大厅"
+
+
+def test_an_item_starting_with_a_count_is_the_item_due_next(tmp_path):
+    body = """一、窗口工作动态
+
+（一）窗口服务效能提升工作情况
+
+1.2月8日，应急厅窗口召开危险化学品经营许可业务培训会，讲解网上申报操作要点，参训企业代表60余人。
+
+2.12个市（州）政务服务中心与省自然资源厅窗口建立不动产登记协同机制，实现跨层级联办。
+
+3.5家企业在省药监局窗口指导下完成第二类医疗器械注册申报，平均办理时长压缩30%。
+
+4.2023年以来，交通厅窗口累计办理大件运输许可1.2万件，办件满意率100%。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1-1-1", "2023-w12-1-1-2", "2023-w12-1-1-3", "2023-w12-1-1-4"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-1-1-2"].text.startswith("2.12个市（州）") and sections["2023-w12-1-1-2"].departments == ["自然资源厅"]
+    assert sections["2023-w12-1-1-3"].departments == ["省药监局"]
+    # with no item 1 open, 1.5 is still a number
+    assert marker_of("1.5万件以上的大宗业务由窗口专人负责。") is None
+
+
+HARD_WRAPPED_ENUMERATION = """一、窗口工作动态
+
+（一）窗口服务效能提升工作情况
+
+（1）农业农村厅窗口对农药经营许可、兽药经营许可等事项实
+
+行分级分类审批，对一、二级风险事项实行告知承诺，对三、四级
+
+风险事项实行现场核查，进一步压缩审批时限，本季度一、
+
+二、三级风险事项平均办理时长分别压缩至1个、3个、5个工作
+
+日，较法定时限提速60%以上，企业申请材料平均精简30%。
+
+（2）商务厅窗口本周办理对外贸易经营者备案登记等事项共计
+
+245件，其中全程网办232件，网办率达94.7%，同比提高8个百分
+
+点，受到表扬。
+
+1.5万件以上的大宗业务由窗口专人负责，实行“一对一”跟踪。
+
+（3）审计厅窗口推行内部审计业务“线上指导”，本周答复咨询
+
+15件。
+
+二、大厅巡查情况
+
+本周巡查发现，个别窗口工作人员离岗未放置暂停服务牌，已当场指
+
+出并督促整改。
+"""
+
+
+def test_a_hard_wrapped_line_starting_like_a_heading_continues_its_sentence(tmp_path):
+    hard = tmp_path / "hard.txt"
+    hard.write_text(HEADER + "\n" + HARD_WRAPPED_ENUMERATION + DISTRIBUTION, encoding="utf-8")
+    bulletin = parse_file(str(hard))
+    assert [s.id for s in bulletin.sections] == ["2023-w12-1-1-1", "2023-w12-1-1-2", "2023-w12-1-1-3", "2023-w12-2"]
+    first = bulletin.sections[0]
+    assert "本季度一、二、三级风险事项平均办理时长" in first.text and first.type == "窗口动态"
+    assert "1.5万件以上的大宗业务" in bulletin.sections[1].text
+    assert bulletin.sections[3].type == "大厅巡查"
+    # the same bulletin one paragraph a line, and as a PDF
+    lines = HARD_WRAPPED_ENUMERATION.split("\n\n")
+    paragraphs = "\n\n".join(lines[:2] + ["".join(lines[2:7]), "".join(lines[7:10]), lines[10], "".join(lines[11:13]),
+                                           lines[13], "".join(lines[14:])])
+    parsed = parse_forms(tmp_path, paragraphs, forms=["txt", "pdf"])
+    assert outline(parsed["txt"]) == outline(parsed["pdf"]) == outline(bulletin)
