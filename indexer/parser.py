@@ -8,12 +8,19 @@ from .markers import marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line
-from .reading import Line, SourceText, read_source
+from .reading import PAGE_NUMBER, Line, SourceText, read_source
 from .structure import build_tree, split_sections
 
-# The distribution block at the end: 报：… 送：… 发：… （共印 80份）
-_DISTRIBUTION = re.compile(r"^(?:抄\s*)?[报送发]\s*[：:]|^抄\s*[报送]\s*[：:]")
+# The distribution block at the end: 报：… 送：… 发：… （共印 80份）, and its variants 报送：,
+# 抄送：, 抄报：, 分送：, 主送：, letter-spaced 报  送：.
+_DISTRIBUTION = re.compile(r"^(?:[抄分主]\s*)?[报送发](?:\s*[送报])?\s*[：:]")
 _PRINT_RUN = re.compile(r"^[（(]?\s*共印\s*\d+\s*份\s*[）)]?$")
+# Footer lines that may stand just before the distribution block: who edited it, a phone number,
+# and the office that printed it (…中心综合处  2023年4月7日印发). Never a sentence of the body.
+_FOOTER = re.compile(
+    r"^(?:责任编辑|编\s*辑|审\s*核|签\s*发|校\s*对|联系人|联系电话)\s*[：:]"
+    r"|^[^，。；,;]*[\d〇零一二三四五六七八九十]\s*日\s*印\s*发$"
+)
 
 
 def parse_file(path: str) -> Bulletin:
@@ -30,20 +37,37 @@ def _first_heading_index(texts: list[str]) -> int | None:
     return None
 
 
+def _is_attachment(text: str) -> bool:
+    marker = marker_of(text)
+    return bool(marker and marker.attachment)
+
+
+def _ends_the_body(texts: list[str], index: int) -> bool:
+    """True when only boilerplate stands between line ``index`` and the end or an attachment: a
+    footer line there is the start of the trailer, not text of the last section."""
+    for text in texts[index + 1:]:
+        if _is_attachment(text):
+            return True
+        if text and not (_PRINT_RUN.match(text) or _DISTRIBUTION.match(text) or _FOOTER.search(text)
+                         or PAGE_NUMBER.match(text)):
+            return False
+    return True
+
+
 def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
-    """Drop the distribution block (up to an attachment that may follow it) and print-run lines."""
+    """Drop the trailer: footer lines, the distribution block (up to an attachment that may follow
+    it) and print-run lines."""
+    texts = [clean_line(line.text) for line in lines]
     kept: list[Line] = []
     in_distribution = False
-    for line in lines:
-        text = clean_line(line.text)
+    for index, (line, text) in enumerate(zip(lines, texts)):
         if _PRINT_RUN.match(text):
             continue
-        if _DISTRIBUTION.match(text):
+        if _DISTRIBUTION.match(text) or _FOOTER.search(text) and _ends_the_body(texts, index):
             in_distribution = True
             continue
         if in_distribution:
-            marker = marker_of(text)
-            if not (marker and marker.attachment):
+            if not _is_attachment(text):
                 continue
             in_distribution = False
         kept.append(line)

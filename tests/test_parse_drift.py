@@ -41,21 +41,21 @@ def squeeze(text: str) -> str:
 
 # ---------------------------------------------------------------- writing the forms of one bulletin
 
-_DISTRIBUTION = re.compile(r"^(?:[报送发]|报送|抄送|分送)\s*：|^（共印")
+_TRAILER = re.compile(r"^(?:[报送发]|报\s*送|抄\s*送|分送)\s*：|^（共印|印发$|^责任编辑")
 _CELLS = re.compile(r" {2,}|\t")
 PAGE_WIDTH, PAGE_HEIGHT, TOP, PITCH, SIZE = 595.28, 841.89, 90.0, 28.0, 15.5
 ROWS_A_PAGE = 24
 
-Row = list[tuple[float, str, float]]  # (x, text, character spacing) on one baseline
+Row = list[tuple[float, str, float, float]]  # (x, text, character spacing, size) on one baseline
 
 
 def _centred(text: str) -> Row:
-    return [(PAGE_WIDTH / 2 - text_width(text, SIZE, 0) / 2, text, 0.0)]
+    return [(PAGE_WIDTH / 2 - text_width(text, SIZE, 0) / 2, text, 0.0, SIZE)]
 
 
 def _layout(text: str) -> list[list[Row]]:
     """Pages of rows, set as the originals are: header lines centred, body paragraphs with a
-    two-character indent and justified lines, the distribution block flush left, an attachment on
+    two-character indent and justified lines, the trailer flush left, an attachment on
     a page of its own with its title centred and its list in two columns."""
     pages: list[list[Row]] = [[]]
     blocks = [b.strip() for b in text.splitlines() if b.strip()]
@@ -68,18 +68,19 @@ def _layout(text: str) -> list[list[Row]]:
         elif re.match(r"^附\s*件\s*\d*$", block):
             in_attachment = True
             pages.append([])
-            rows = [[(LEFT, block, 0.29)]]
+            rows = [[(LEFT, block, 0.29, SIZE)]]
         elif in_attachment and _CELLS.search(block):
-            rows = [[(LEFT + 2 * EM + k * MEASURE / 2, cell, 0.29) for k, cell in enumerate(_CELLS.split(block))]]
+            rows = [[(LEFT + 2 * EM + k * MEASURE / 2, cell, 0.29, SIZE) for k, cell in enumerate(_CELLS.split(block))]]
         elif in_attachment and not re.search("[，。；]", block):
             rows = [_centred(block)]
-        elif _DISTRIBUTION.match(block):
-            rows = [[(LEFT, block, 0.29)]]
+        elif _TRAILER.search(block):  # smaller, flush left, a second cell flush right
+            cells = _CELLS.split(block)
+            rows = [[(LEFT, cells[0], 0.29, 13.0)] + [(LEFT + MEASURE - text_width(c, 13.0), c, 0.29, 13.0) for c in cells[1:]]]
         else:
             for k, (line, last) in enumerate(break_lines(block)):
                 indent = 2 * EM if k == 0 else 0
                 spacing = 0.29 if last else 0.29 + (MEASURE - indent - text_width(line, SIZE)) / max(1, len(line) - 1)
-                rows.append([(LEFT + indent, line, spacing)])
+                rows.append([(LEFT + indent, line, spacing, SIZE)])
         for row in rows:
             if len(pages[-1]) == ROWS_A_PAGE:
                 pages.append([])
@@ -96,8 +97,8 @@ def write_pdf(text: str, path) -> None:
     canvas = Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
     for number, page in enumerate(_layout(text), start=1):
         for k, row in enumerate(page):
-            for x, line, spacing in row:
-                canvas.setFont("STSong-Light", SIZE)
+            for x, line, spacing, size in row:
+                canvas.setFont("STSong-Light", size)
                 canvas.drawString(x, PAGE_HEIGHT - TOP - k * PITCH, line, charSpace=spacing)
         canvas.setFont("STSong-Light", 14)
         canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 800, f"— {number} —")
@@ -111,7 +112,7 @@ def hard_wrapped(text: str) -> str:
     out = []
     for number, page in enumerate(_layout(text), start=1):
         for row in page:
-            line = "    ".join(cell for _, cell, _ in row)
+            line = "    ".join(cell for _, cell, _, _ in row)
             out.append(re.sub(r"(?<=[\u4e00-\u9fff])(\d+)(?=[\u4e00-\u9fff])", r" \1 ", line))
         out.append(f"— {number} —")
     return "\n\n".join(out) + "\n"
@@ -337,3 +338,32 @@ def test_a_hard_wrapped_line_starting_like_a_heading_continues_its_sentence(tmp_
                                            lines[13], "".join(lines[14:])])
     parsed = parse_forms(tmp_path, paragraphs, forms=["txt", "pdf"])
     assert outline(parsed["txt"]) == outline(parsed["pdf"]) == outline(bulletin)
+
+
+# ---------------------------------------------------------------- the trailer
+
+TRAILERS = {
+    "报送/抄送": "\n报送：省政府办公厅，省政务服务管理办公室。\n\n抄送：各相关省级部门（单位）。\n\n（共印 80份）\n",
+    "分送": "\n分送：省政府办公厅、省级各部门（单位）窗口，中心各处（室）。\n\n（共印 80份）\n",
+    "letter-spaced": "\n报  送：省政府办公厅。\n\n抄  送：各相关省级部门（单位）。\n",
+    "printed by, first": "\n四川省政府政务服务和公共资源交易服务中心综合处      2023年4月7日印发\n\n报：中心领导。\n",
+    "editor and phone": "\n责任编辑：张三        联系电话：028-12345678\n\n报：中心领导。\n\n发：各部门窗口。\n",
+    "footer alone": "\n四川省政府政务服务和公共资源交易服务中心综合处      2023年4月7日印发\n",
+}
+
+
+@pytest.mark.parametrize("trailer", list(TRAILERS))
+def test_no_variant_of_the_trailer_leaks_into_the_last_section(tmp_path, trailer):
+    body = """一、窗口工作动态
+
+（1）3月28日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。
+
+（2）3月30日，省政府办公厅印发通知，司法厅窗口开展法律职业资格证书集中发放，现场发证85本。
+"""
+    parsed = parse_forms(tmp_path, body, tail=TRAILERS[trailer])
+    sections = same_in_every_form(parsed)
+    assert sections == [
+        ("2023-w12-1-1", "（1）3月28日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。"),
+        ("2023-w12-1-2", "（2）3月30日，省政府办公厅印发通知，司法厅窗口开展法律职业资格证书集中发放，现场发证85本。"),
+    ]
+    assert parsed["txt"].sections[1].departments == ["省政府办公厅", "司法厅"]
