@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .section_types import type_of_heading
+
 # An attachment stands above the body's levels: its own `一、` groups nest inside it.
 ATTACHMENT_LEVEL = 0
 
@@ -130,30 +132,49 @@ class Outline:
 
 
 _SENTENCE_PUNCT = re.compile(r"[，,；;：:！!？?]")
+# A title alone may close with a colon or a full stop: `（二）厅（局）长进大厅：`, `一、窗口工作动态。`.
+_TITLE_END = re.compile(r"\s*[：:。]$")
 
 
 # Items (level 3) are rarely titled, and a title alone is short: an item line longer than this with
 # no punctuation is the first line of a paragraph cut at a page end, not a heading.
 MAX_ITEM_TITLE = 18
-# A level-1/2 line as wide as a full first line (28 characters less the indent) was cut too.
+# A level-1/2 line as wide as a full first line (28 characters less the indent) was cut too...
 MAX_HEADING_LINE = 25
+# ...unless it is wider than a whole typeset line, which no piece cut at a page end is (that is
+# one line, or two and more), or names a section type; up to this width it is still a title.
+FULL_LINE = 28
+MAX_LONG_HEADING = 42
+
+
+def display_width(text: str) -> float:
+    """Width in full-width character cells: CJK 1, ASCII and spaces 1/2."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def _title(marker: Marker) -> str:
+    """The text after the marker, less a closing colon or full stop on a heading (levels 1 and 2;
+    an item ending so is a sentence, or the lead-in of a list, and stays text)."""
+    rest = marker.rest.strip()
+    return _TITLE_END.sub("", rest) if marker.level <= 2 else rest
 
 
 def heading_only(marker: Marker, text: str) -> bool:
-    """True when the whole paragraph is a title: short, no sentence punctuation, no full stop."""
-    rest = marker.rest.strip()
+    """True when the whole paragraph is a title: no sentence punctuation, no full stop but maybe
+    one at its end, and short (longer when it names a section type or fills more than a line)."""
     if marker.attachment:
+        rest = marker.rest.strip()
         return len(rest) <= MAX_TITLE and "。" not in rest
-    if marker.level == 3 and len(rest) > MAX_ITEM_TITLE:
+    title = _title(marker)
+    if not title or "。" in title or _SENTENCE_PUNCT.search(title) or title.endswith(("、", "…")):
         return False
-    if len(re.sub(r"\s", "", text)) > MAX_HEADING_LINE:
-        return False
-    return (
-        0 < len(rest) <= MAX_TITLE
-        and "。" not in rest
-        and not _SENTENCE_PUNCT.search(rest)
-        and not rest.endswith(("、", "…"))
-    )
+    length = len(re.sub(r"\s", "", text))
+    if marker.level == 3:
+        return len(title) <= MAX_ITEM_TITLE and length <= MAX_HEADING_LINE
+    if length <= MAX_HEADING_LINE:
+        return True
+    width = display_width(re.sub(r"\s", "", text))
+    return width <= MAX_LONG_HEADING and (width > FULL_LINE or type_of_heading(title) is not None)
 
 
 def inline_title(marker: Marker) -> Optional[str]:
@@ -170,5 +191,5 @@ def inline_title(marker: Marker) -> Optional[str]:
 def block_title(marker: Marker, text: str) -> Optional[str]:
     """The title a block carries, if any: its whole text when a heading alone, else an inline title."""
     if heading_only(marker, text):
-        return marker.rest.strip() or None
+        return _title(marker) or None
     return inline_title(marker)

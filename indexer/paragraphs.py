@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional
 
-from .markers import Marker, Outline, heading_only, marker_of
+from .markers import Marker, Outline, display_width, heading_only, marker_of
 from .reading import PAGE_NUMBER, Line
 
 # Sentence ends; a closing quote or bracket right after one still ends the sentence.
@@ -53,11 +53,6 @@ def is_table_row(text: str) -> bool:
     return "\u3000" in text
 
 
-def display_width(text: str) -> float:
-    """Width in full-width character cells: CJK 1, ASCII and spaces 1/2."""
-    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
-
-
 def _join(left: str, right: str) -> str:
     if left and right and left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha():
         return f"{left} {right}"
@@ -81,14 +76,15 @@ def is_heading_line(text: str) -> bool:
     return marker is not None and heading_only(marker, text)
 
 
-def _ends_paragraph(line: Line, text: str, first_of_paragraph: bool, full_width: Optional[float]) -> bool:
+def _ends_paragraph(line: Line, text: str, paragraph: str, first_of_paragraph: bool, full_width: Optional[float]) -> bool:
+    """Whether ``line`` (cleaned: ``text``) ends the paragraph that holds ``paragraph`` so far."""
     if line.short is not None:  # a PDF line: the layout decides
         return line.short and not _CONTINUING.search(text)
     # A hard-wrapped text: a full line may still run on, whatever it ends with. First lines are
-    # narrower by the two-character indent the extraction dropped.
+    # narrower by the two-character indent the extraction dropped. A heading may take two lines.
     slack = 3.0 if first_of_paragraph else 1.0
     is_full = full_width is not None and display_width(text) >= full_width - slack
-    if is_heading_line(text) and not is_full:
+    if is_heading_line(paragraph) and not is_full:
         return True
     return bool(_TERMINAL.search(text)) and not is_full
 
@@ -135,7 +131,7 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
             lines_in_paragraph = 1
             if marker is not None:
                 outline.place(marker)
-        open_paragraph = not _ends_paragraph(line, text, lines_in_paragraph == 1, full_width)
+        open_paragraph = not _ends_paragraph(line, text, paragraphs[-1].text, lines_in_paragraph == 1, full_width)
         previous_text = text
     for paragraph in paragraphs:
         paragraph.text = normalise_spacing(paragraph.text)

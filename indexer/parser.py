@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .markers import marker_of
+from .markers import heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line
@@ -33,8 +33,21 @@ def _first_heading_index(texts: list[str]) -> int | None:
         for index, text in enumerate(texts):
             marker = marker_of(text)
             if marker and marker.level == wanted and not marker.attachment:
-                return index
+                return _after_contents(texts, index)
     return None
+
+
+def _after_contents(texts: list[str], start: int) -> int:
+    """Where the body starts when the headings from ``start`` on are a table of contents (本期要目):
+    the first heading again, with only headings alone before it; else ``start``."""
+    for index in range(start + 1, len(texts)):
+        text = texts[index]
+        if text == texts[start]:
+            return index
+        marker = marker_of(text)
+        if text and not (marker and marker.level <= 2 and heading_only(marker, text)):
+            break
+    return start
 
 
 def _is_attachment(text: str) -> bool:

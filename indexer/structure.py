@@ -111,7 +111,8 @@ def split_sections(root: Block, issue_id: str) -> list[Section]:
 
     def walk(block: Block, path: list[Block]) -> None:
         if not block.children or _children_are_tiny(block):
-            emit(path, block.all_paragraphs(include_own_heading=False))
+            # A block that is a heading alone (`（二）着装情况良好`) keeps it as its text: no text is lost.
+            emit(path, block.all_paragraphs(include_own_heading=False) or block.all_paragraphs(include_own_heading=True))
             return
         emit(path, [p for p, is_heading in block.paragraphs if not is_heading])  # an intro, if any
         for child in block.children:

@@ -10,6 +10,7 @@ import pytest
 from indexer.demo.pdf import EM, LEFT, MEASURE, break_lines, text_width
 from indexer.markers import marker_of
 from indexer.parser import parse_file
+from indexer.section_types import section_type
 
 HEADER = """窗口工作周报
 
@@ -367,3 +368,118 @@ def test_no_variant_of_the_trailer_leaks_into_the_last_section(tmp_path, trailer
         ("2023-w12-1-2", "（2）3月30日，省政府办公厅印发通知，司法厅窗口开展法律职业资格证书集中发放，现场发证85本。"),
     ]
     assert parsed["txt"].sections[1].departments == ["省政府办公厅", "司法厅"]
+
+
+# ---------------------------------------------------------------- what a heading is
+
+
+def test_a_heading_may_close_with_a_colon_or_a_full_stop(tmp_path):
+    body = """一、窗口工作动态。
+
+（一）窗口服务效能提升工作情况
+
+（1）3月28日，省卫健委窗口本周办结许可12件，其中医疗机构执业许可8件，群众满意率100%。
+
+（二）厅（局）长进大厅：
+
+（1）3月30日，公安厅副厅长到公安窗口值守，现场体验出入境证件办理流程，并与办事群众交流。
+
+（三）大厅巡查情况：
+
+本周巡查发现，个别窗口存在工作人员离岗未放置暂停服务牌的情况，已当场指出并督促整改。
+
+二、厅局长进大厅
+
+3月31日，水利厅副厅长到水利窗口值守，详细了解取水许可审批等事项的办理情况。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1-1-1", "2023-w12-1-2-1", "2023-w12-1-3", "2023-w12-2"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-1-1-1"].heading[0] == "窗口工作动态"
+    assert sections["2023-w12-1-2-1"].heading[1] == "厅（局）长进大厅"
+    assert [s.type for s in sections.values()] == ["窗口动态", "厅长进大厅", "大厅巡查", "厅长进大厅"]
+    assert sections["2023-w12-1-3"].text.startswith("本周巡查发现")
+    nothing_lost(parsed["txt"], body)
+
+
+def test_a_long_heading_alone_on_its_line_is_a_heading(tmp_path):
+    body = """一、省级政务服务事项受理办理情况
+
+据四川一体化政务服务平台数据统计，2023年1月1日至2023年3月31日，省本级行政许可事项受理182560件，办结180233件。
+
+二、全省一体化政务服务平台省本级事项受理办理总体运行情况
+
+3月，省本级通过一体化政务服务平台受理政务服务事项6.2万件，办结6.1万件。
+
+三、窗口工作动态
+
+（一）“高效办成一件事”专项行动重点事项清单落地推进工作情况
+
+（1）3月28日，省医保局窗口牵头推进“医疗费用报销一件事”，实现线上一次申请、材料一次提交。
+
+（2）3月29日，省残联窗口推进“残疾人服务一件事”，整合残疾人证办理等6个事项。
+
+（二）省本级各进驻部门窗口服务群众和企业办事满意度调查情况
+
+3月，中心对各进驻部门窗口开展满意度调查，收回有效问卷1200份，满意率99.2%。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1", "2023-w12-2", "2023-w12-3-1-1", "2023-w12-3-1-2", "2023-w12-3-2"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-2"].type == "办件统计" and sections["2023-w12-2"].text.startswith("3月，省本级")
+    assert sections["2023-w12-3-1-2"].type == "一件事" and sections["2023-w12-3-1-2"].departments == ["省残联"]
+    assert sections["2023-w12-3-2"].heading == ["窗口工作动态", "省本级各进驻部门窗口服务群众和企业办事满意度调查情况"]
+    assert sections["2023-w12-3-2"].text.startswith("3月，中心对各进驻部门窗口")
+    nothing_lost(parsed["txt"], body)
+
+
+def test_a_short_item_without_punctuation_is_not_lost(tmp_path):
+    body = """一、大厅巡查情况
+
+（一）按时到岗情况。本周抽查各部门窗口到岗情况3次，发现个别窗口工作人员迟到，已当场提醒并通报所在部门。
+
+（二）着装情况良好
+
+（三）纪律秩序。本周巡查发现个别窗口工作人员在工作时间使用手机处理私人事务，已督促整改到位。
+
+二、下周工作安排
+
+三、其他事项
+
+下周将继续做好窗口服务保障工作，确保大厅运行平稳有序。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1-1", "2023-w12-1-2", "2023-w12-1-3", "2023-w12-2", "2023-w12-3"]
+    sections = by_id(parsed["txt"])
+    assert sections["2023-w12-1-2"].text == "（二）着装情况良好" and sections["2023-w12-1-2"].type == "大厅巡查"
+    assert sections["2023-w12-2"].text == "二、下周工作安排"
+    nothing_lost(parsed["txt"], body)
+
+
+def test_a_table_of_contents_is_not_the_body(tmp_path):
+    body = """本期要目
+
+一、省级政务服务事项受理办理情况
+
+二、窗口工作动态
+
+一、省级政务服务事项受理办理情况
+
+据四川一体化政务服务平台数据统计，2023年1月1日至2023年3月31日，省本级行政许可事项受理182560件，办结180233件。
+
+二、窗口工作动态
+
+（1）3月28日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。
+"""
+    parsed = parse_forms(tmp_path, body, forms=["txt"])
+    assert [i for i, _ in outline(parsed["txt"])] == ["2023-w12-1", "2023-w12-2-1"]
+    assert parsed["txt"].sections[0].text.startswith("据四川一体化")
+
+
+@pytest.mark.parametrize("heading", ["厅（局）长进大厅", "厅(局)长进大厅", "厅局长进大厅", "局长进大厅"])
+def test_every_spelling_of_the_directors_visit_has_its_type(heading):
+    assert section_type([heading]) == "厅长进大厅"
+    assert section_type(["窗口工作动态", heading]) == "厅长进大厅"
