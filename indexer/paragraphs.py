@@ -28,6 +28,7 @@ _LEADING_BULLET = re.compile(r"^\s*[-•·*]\s+(?=\S)")
 class RawParagraph:
     text: str
     page: Optional[int]
+    plain: bool = False  # no heading, whatever its marker-like start (see Line.plain)
 
 
 def normalise_spacing(text: str) -> str:
@@ -122,16 +123,18 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
         text = clean_line(line.text)
         if not text:
             continue
-        marker = marker_of(text, outline)
-        if open_paragraph and not _starts_paragraph(line, marker, text, previous_text, outline, full_width is not None):
+        marker = None if line.plain else marker_of(text, outline)
+        if open_paragraph and not line.plain and not _starts_paragraph(line, marker, text, previous_text, outline,
+                                                                       full_width is not None):
             paragraphs[-1].text = _join(paragraphs[-1].text, text)
             lines_in_paragraph += 1
         else:
-            paragraphs.append(RawParagraph(text, line.page))
+            paragraphs.append(RawParagraph(text, line.page, line.plain))
             lines_in_paragraph = 1
             if marker is not None:
                 outline.place(marker)
-        open_paragraph = not _ends_paragraph(line, text, paragraphs[-1].text, lines_in_paragraph == 1, full_width)
+        open_paragraph = not line.plain and not _ends_paragraph(line, text, paragraphs[-1].text,
+                                                                lines_in_paragraph == 1, full_width)
         previous_text = text
     for paragraph in paragraphs:
         paragraph.text = normalise_spacing(paragraph.text)

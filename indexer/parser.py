@@ -3,8 +3,9 @@ rebuild paragraphs, read the metadata, cut the body into section documents."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from .markers import heading_only, marker_of
+from .markers import MAX_TITLE, heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line
@@ -67,13 +68,42 @@ def _ends_the_body(texts: list[str], index: int) -> bool:
     return True
 
 
+# `1.`, `2、`, `（1）`: the numbers of the attachments an attachment note lists.
+_LISTED = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\s*\d{1,2}\s*[）)])")
+
+
+def _attachment_note(texts: list[str]) -> set[int]:
+    """The lines of the note that announces the attachments at the end of the body
+    (`附件：1.2022年度先进窗口名单` / `2.…名单`): an unnumbered 附件： with a title that lists
+    them, or that a real attachment (附件, 附件1) follows. It is text, not an attachment."""
+    attachments = [i for i, text in enumerate(texts) if _is_attachment(text)]
+    note: set[int] = set()
+    for index in attachments:
+        marker = marker_of(texts[index])
+        rest = marker.rest.strip()
+        if not rest or re.search(r"\d", marker.token):
+            continue
+        if not (_LISTED.match(rest) or index != attachments[-1]):
+            continue
+        note.add(index)
+        for following in range(index + 1, len(texts)):
+            if texts[following] and not (_LISTED.match(texts[following]) and len(texts[following]) <= MAX_TITLE):
+                break
+            note.add(following)
+    return note
+
+
 def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
     """Drop the trailer: footer lines, the distribution block (up to an attachment that may follow
     it) and print-run lines."""
     texts = [clean_line(line.text) for line in lines]
+    note = _attachment_note(texts)
     kept: list[Line] = []
     in_distribution = False
     for index, (line, text) in enumerate(zip(lines, texts)):
+        if index in note:
+            kept.append(replace(line, plain=True))
+            continue
         if _PRINT_RUN.match(text):
             continue
         if _DISTRIBUTION.match(text) or _FOOTER.search(text) and _ends_the_body(texts, index):

@@ -30,6 +30,7 @@ class Line:
     page: Optional[int] = None  # 1-based PDF page; None for text files
     indented: Optional[bool] = None  # PDF only: starts right of the left margin
     short: Optional[bool] = None  # PDF only: ends well before the right margin
+    plain: bool = False  # a paragraph of its own that only looks like a heading (an attachment note)
 
 
 @dataclass

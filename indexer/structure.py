@@ -33,7 +33,8 @@ class Block:
     children: list["Block"] = field(default_factory=list)
 
     def own_text_length(self) -> int:
-        return sum(len(p.text) for p, _ in self.paragraphs)
+        """Length of the block's own text; an attachment note after it does not make it less tiny."""
+        return sum(len(p.text) for p, _ in self.paragraphs if not p.plain)
 
     def all_paragraphs(self, include_own_heading: bool) -> list[RawParagraph]:
         out = [p for p, is_heading in self.paragraphs if include_own_heading or not is_heading]
@@ -54,7 +55,7 @@ def build_tree(paragraphs: list[RawParagraph]) -> Block:
     stack = [root]
     outline = Outline()
     for paragraph in paragraphs:
-        marker = marker_of(paragraph.text, outline)
+        marker = None if paragraph.plain else marker_of(paragraph.text, outline)
         if marker is None:
             stack[-1].paragraphs.append((paragraph, False))
             continue

@@ -483,3 +483,46 @@ def test_a_table_of_contents_is_not_the_body(tmp_path):
 def test_every_spelling_of_the_directors_visit_has_its_type(heading):
     assert section_type([heading]) == "厅长进大厅"
     assert section_type(["窗口工作动态", heading]) == "厅长进大厅"
+
+
+# ---------------------------------------------------------------- attachments
+
+HALL_INSPECTION = """一、窗口工作动态
+
+（1）3月28日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。
+
+二、大厅巡查情况
+
+本周大厅巡查情况如下：
+
+（一）按时到岗情况。总体情况良好。
+
+（二）纪律秩序。总体情况良好。
+"""
+
+
+@pytest.mark.parametrize("note", ["附件：1.2022年度先进窗口名单\n\n2.2022年度优秀窗口工作人员名单\n",
+                                  "附件：2022年度先进窗口名单和优秀窗口工作人员名单\n"], ids=["listed", "one title"])
+def test_the_note_announcing_the_attachments_is_no_attachment(tmp_path, note):
+    attachments = """
+附件1
+
+2022年度先进窗口名单
+
+经信厅窗口    住建厅窗口
+
+附件2
+
+2022年度优秀窗口工作人员名单
+
+张三（应急厅）    李四（人社厅）
+"""
+    body = HALL_INSPECTION + "\n" + note
+    parsed = parse_forms(tmp_path, body, tail=DISTRIBUTION + attachments)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-1-1", "2023-w12-2", "2023-w12-fj1", "2023-w12-fj2"]
+    sections = by_id(parsed["txt"])
+    # the note stays text at the end of the body; the hall-inspection items stay together
+    assert squeeze(note) in squeeze(sections["2023-w12-2"].text) and "纪律秩序" in sections["2023-w12-2"].text
+    assert sections["2023-w12-fj1"].departments == ["经济和信息化厅", "住房城乡建设厅"]
+    assert sections["2023-w12-fj2"].type == "附件" and "李四" in sections["2023-w12-fj2"].text
