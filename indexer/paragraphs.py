@@ -60,6 +60,11 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
+# In a text with one paragraph a line, a line this narrow (in character cells) is no piece of a paragraph
+# cut at a page end: that is at least one whole typeset line of 26–28 cells.
+SHORT_LINE = 20
+
+
 def _hard_wrap_width(lines: list[Line]) -> Optional[float]:
     """The full line width of a hard-wrapped text, or None when lines are whole paragraphs."""
     widths = sorted(display_width(line.text) for line in lines if line.text.strip())
@@ -81,13 +86,19 @@ def _ends_paragraph(line: Line, text: str, paragraph: str, first_of_paragraph: b
     """Whether ``line`` (cleaned: ``text``) ends the paragraph that holds ``paragraph`` so far."""
     if line.short is not None:  # a PDF line: the layout decides
         return line.short and not _CONTINUING.search(text)
-    # A hard-wrapped text: a full line may still run on, whatever it ends with. First lines are
-    # narrower by the two-character indent the extraction dropped. A heading may take two lines.
+    if _CONTINUING.search(text):
+        return False
+    width = display_width(line.text.strip())
+    if full_width is None:
+        # One paragraph a line, maybe cut at page ends. A piece cut off is at least one whole typeset
+        # line, so a line much shorter is a whole paragraph: a title or list row (经济和信息化厅), or
+        # an item that forgot its full stop.
+        return bool(_TERMINAL.search(text)) or is_heading_line(paragraph) or width <= SHORT_LINE
+    # A hard-wrapped text: a full line may still run on, whatever it ends with; a short one is a
+    # paragraph's last (a heading's second, a list row). First lines are narrower by the
+    # two-character indent the extraction dropped.
     slack = 3.0 if first_of_paragraph else 1.0
-    is_full = full_width is not None and display_width(text) >= full_width - slack
-    if is_heading_line(paragraph) and not is_full:
-        return True
-    return bool(_TERMINAL.search(text)) and not is_full
+    return width < full_width - slack
 
 
 def _starts_paragraph(line: Line, marker: Optional[Marker], text: str, previous_text: str,

@@ -526,3 +526,24 @@ def test_the_note_announcing_the_attachments_is_no_attachment(tmp_path, note):
     assert squeeze(note) in squeeze(sections["2023-w12-2"].text) and "纪律秩序" in sections["2023-w12-2"].text
     assert sections["2023-w12-fj1"].departments == ["经济和信息化厅", "住房城乡建设厅"]
     assert sections["2023-w12-fj2"].type == "附件" and "李四" in sections["2023-w12-fj2"].text
+
+
+def test_a_one_column_list_keeps_one_paragraph_a_row(tmp_path):
+    attachment = """
+附件
+
+2022年度先进窗口名单
+
+经济和信息化厅
+
+住房城乡建设厅
+
+省卫生健康委
+"""
+    parsed = parse_forms(tmp_path, HALL_INSPECTION, tail=DISTRIBUTION + attachment)
+    same_in_every_form(parsed)
+    for form, bulletin in parsed.items():
+        attachment_section = by_id(bulletin)["2023-w12-fj1"]
+        assert [p.text for p in attachment_section.paragraphs] == [
+            "2022年度先进窗口名单", "经济和信息化厅", "住房城乡建设厅", "省卫生健康委"], form
+        assert attachment_section.departments == ["经济和信息化厅", "住房城乡建设厅", "省卫生健康委"]
