@@ -8,7 +8,7 @@ from dataclasses import replace
 from .markers import MAX_TITLE, heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
-from .paragraphs import build_paragraphs, clean_line
+from .paragraphs import build_paragraphs, clean_line, display_width
 from .reading import PAGE_NUMBER, Line, SourceText, read_source
 from .structure import build_tree, split_sections
 
@@ -117,14 +117,35 @@ def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
     return kept
 
 
+# Header lines: the issue number, the center's name and date, the period, the title, subtitles.
+_HEADER_LINE = re.compile(r"第\s*\d+\s*期|服务中心|周报|月报|\d\s*日\s*[—\-–~～至－]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_PROSE = re.compile(r"[，。；！？,;!?]")
+
+
+def _intro_start(texts: list[str], start: int) -> int:
+    """Where the introduction before the first heading begins (本周，省政务服务大厅共接待…现将有关
+    情况通报如下。), or ``start`` when there is none. It is the prose that ends just before the
+    heading: lines with sentence punctuation, or as wide as a wrapped line, up to the header."""
+    index = start
+    while index > 0:
+        text = texts[index - 1]
+        if text and not _PROSE.search(text) and (_HEADER_LINE.search(text) or display_width(text) < 24):
+            break
+        index -= 1
+    while index < start and not texts[index]:
+        index += 1
+    return index if any(_PROSE.search(t) for t in texts[index:start]) else start
+
+
 def parse_source(source: SourceText) -> Bulletin:
     path = source.path
     texts = [clean_line(line.text) for line in source.lines]
     start = _first_heading_index(texts)
     if start is None:
         raise RefusedInput(path, "not a bulletin: no numbered sections (一、…) found")
-    header = [t for t in texts[:start] if t]
-    body_lines = _body_without_boilerplate(source.lines[start:])
+    intro = _intro_start(texts, start)
+    header = [t for t in texts[:intro] if t]
+    body_lines = source.lines[intro:start] + _body_without_boilerplate(source.lines[start:])
     paragraphs = build_paragraphs(body_lines)
     try:
         meta = extract_metadata(header, first_heading=texts[start])

@@ -17,6 +17,8 @@ from .model import Paragraph, Section
 from .paragraphs import RawParagraph
 from .section_types import ATTACHMENT_TYPE, section_type
 
+# Text before the first heading (本周…现将有关情况通报如下。) is a section of its own, `{issue}-0`.
+INTRO_TITLE = "导语"
 # Children whose median length is below this are a list of remarks, not separate documents.
 TINY_ITEM_CHARS = 30
 LABEL_CHARS = 18
@@ -119,6 +121,9 @@ def split_sections(root: Block, issue_id: str) -> list[Section]:
         for child in block.children:
             walk(child, path + [child])
 
+    if root.paragraphs:
+        intro = Block(level=1, marker=None, title=INTRO_TITLE, label=INTRO_TITLE, key="0")
+        emit([intro], [p for p, _ in root.paragraphs])
     for top in root.children:
         walk(top, [top])
     return sections

@@ -64,7 +64,7 @@ def _layout(text: str) -> list[list[Row]]:
     in_attachment = False
     for index, block in enumerate(blocks):
         rows: list[Row] = []
-        if index < start:
+        if index < start and not re.search("[，。]", block):
             rows = [_centred(block)]
         elif re.match(r"^附\s*件\s*\d*$", block):
             in_attachment = True
@@ -547,3 +547,24 @@ def test_a_one_column_list_keeps_one_paragraph_a_row(tmp_path):
         assert [p.text for p in attachment_section.paragraphs] == [
             "2022年度先进窗口名单", "经济和信息化厅", "住房城乡建设厅", "省卫生健康委"], form
         assert attachment_section.departments == ["经济和信息化厅", "住房城乡建设厅", "省卫生健康委"]
+
+
+# ---------------------------------------------------------------- before the first heading
+
+
+def test_the_introduction_before_the_first_heading_is_kept_without_the_header(tmp_path):
+    body = """本周，省政务服务大厅共接待办事群众3.2万人次，各窗口运行平稳有序，截至2023年3月31日累计办件超过百万件，现将有关情况通报如下。
+
+一、省级政务服务事项受理办理情况
+
+据四川一体化政务服务平台数据统计，2023年1月1日至2023年3月31日，省本级行政许可事项受理182560件，办结180233件。
+"""
+    parsed = parse_forms(tmp_path, body)
+    sections = same_in_every_form(parsed)
+    assert [i for i, _ in sections] == ["2023-w12-0", "2023-w12-1"]
+    intro = parsed["txt"].sections[0]
+    assert intro.text == body.split("\n")[0] and intro.heading == ["导语"]
+    assert parsed["pdf"].sections[0].paragraphs[0].page == 1
+    for bulletin in parsed.values():
+        assert bulletin.issue.id == "2023-w12" and bulletin.issue.published.isoformat() == "2023-04-07"
+        assert not any(word in s.text for s in bulletin.sections for word in ("周报", "服务中心", "政务服务工作", "452"))
