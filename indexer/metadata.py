@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
 
+from .markers import chinese_numeral
 from .model import MONTHLY, WEEKLY
 
 SERIES_TITLES = {WEEKLY: "窗口工作周报", MONTHLY: "政务窗口月报"}
@@ -19,11 +20,18 @@ SERIES_TITLES = {WEEKLY: "窗口工作周报", MONTHLY: "政务窗口月报"}
 _NUMBER = re.compile(r"(?:(\d{4})年)?第(\d{1,3})期")
 _TOTAL = re.compile(r"总第(\d{1,5})期")
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# The week covered, `（11月21日—11月25日）`, with or without its brackets.
 _PERIOD = re.compile(
-    r"[（(](?:(\d{4})年)?(\d{1,2})月(\d{1,2})日[—\-–~～至－]+(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日[）)]"
+    r"[（(]?(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日[—\-–~～至－]+(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日[）)]?"
 )
-_MONTH_IN_HEADING = re.compile(r"(\d{4})年(\d{1,2})月")
+_MONTH_IN_HEADING = re.compile(r"(?:(\d{4})年)?(\d{1,2})月")
 _CENTER = ("服务中心", "交易服务中心", "政务服务中心")
+# Dates written other ways: 2022.11.21 or 2022/11/21, and 二〇二二年十二月九日.
+_DOTTED_DATE = re.compile(r"(\d{4})[.．/](\d{1,2})[.．/](\d{1,2})(?!\d)")
+_CN_DIGITS = "〇一二三四五六七八九"
+_CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+# The monthly series began in 2025: an issue published before is a weekly.
+MONTHLY_SINCE = 2025
 
 
 class MissingMetadata(ValueError):
@@ -57,6 +65,17 @@ def _compact(line: str) -> str:
     return re.sub(r"\s+", "", line)
 
 
+def _chinese_date(match: re.Match) -> str:
+    year = "".join(str(_CN_DIGITS.index(ch.replace("○", "〇").replace("零", "〇"))) for ch in match.group(1))
+    return f"{year}年{chinese_numeral(match.group(2))}月{chinese_numeral(match.group(3))}日"
+
+
+def _plain_dates(line: str) -> str:
+    """2022.11.21 and 二〇二二年十二月九日 written as 2022年11月21日, the form the patterns read."""
+    line = _DOTTED_DATE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", line)
+    return _CHINESE_DATE.sub(_chinese_date, line)
+
+
 def _publication_date(lines: list[str]) -> Optional[date]:
     """The date beside the center's name: on its line, else the nearest date-only line."""
     for index, line in enumerate(lines):
@@ -79,7 +98,7 @@ def _publication_date(lines: list[str]) -> Optional[date]:
 
 def extract_metadata(header_lines: list[str], first_heading: str = "") -> IssueMetadata:
     """Metadata of one issue; raises MissingMetadata when there is no issue number at all."""
-    lines = [_compact(line) for line in header_lines if line.strip()]
+    lines = [_plain_dates(_compact(line)) for line in header_lines if line.strip()]
     text = "\n".join(lines)
     warnings: list[str] = []
 
@@ -90,12 +109,7 @@ def extract_metadata(header_lines: list[str], first_heading: str = "") -> IssueM
     published = _publication_date(lines)
     period_match = _PERIOD.search(text)
 
-    if "月报" in text:
-        kind = MONTHLY
-    elif "周报" in text or period_match or number_match.group(1):
-        kind = WEEKLY
-    else:
-        kind = MONTHLY
+    kind = _kind(text, number_match, total_match is not None, period_match, published)
 
     if published is None:
         warnings.append("no publication date beside the center's name")
@@ -130,6 +144,27 @@ def extract_metadata(header_lines: list[str], first_heading: str = "") -> IssueM
     )
 
 
+def _kind(text: str, number_match, has_total: bool, period_match, published: Optional[date]) -> str:
+    """周报 or 月报: the title says; else the evidence of the header, strongest first."""
+    if "月报" in text:
+        return MONTHLY
+    if "周报" in text:
+        return WEEKLY
+    number = int(number_match.group(2))
+    # Only the weekly counts its issues since 2014 (总第415期); a monthly has at most 12 a year.
+    if has_total or number > 12 or (published and published.year < MONTHLY_SINCE):
+        return WEEKLY
+    period = _weekly_period(period_match, published, published.year if published else 2000)
+    if period:  # a week, or a month
+        return WEEKLY if (period[1] - period[0]).days <= 10 else MONTHLY
+    if published:
+        # A monthly comes out in the month after the one it covers (or at the end of that month),
+        # numbered by it; weekly N of a year comes out long after month N.
+        months_after = (published.month - number) % 12
+        return MONTHLY if months_after == 1 or (months_after == 0 and published.day >= 20) else WEEKLY
+    return WEEKLY if number_match.group(1) else MONTHLY
+
+
 def _weekly_period(match, published: Optional[date], year: int) -> Optional[tuple[date, date]]:
     if match is None:
         return None
@@ -154,10 +189,20 @@ def _weekly_period(match, published: Optional[date], year: int) -> Optional[tupl
 
 
 def _monthly_period(first_heading: str, published: Optional[date], number_match) -> Optional[tuple[date, date]]:
-    """A monthly covers its month: named in its first heading, else the month before publication."""
-    match = _MONTH_IN_HEADING.search(_compact(first_heading))
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
+    """A monthly covers its month: the last one its first heading names (2025年1月至11月 → November),
+    else the month before publication."""
+    named = list(_MONTH_IN_HEADING.finditer(_compact(first_heading)))
+    if named:
+        month = int(named[-1].group(2))
+        years = [int(m.group(1)) for m in named if m.group(1)]
+        if years:
+            year = years[-1]
+        elif number_match.group(1):
+            year = int(number_match.group(1))
+        elif published is not None:  # a December issue comes out in January
+            year = published.year if month <= published.month else published.year - 1
+        else:
+            return None
     elif published is not None:
         first = published.replace(day=1) - timedelta(days=1)
         year, month = first.year, first.month

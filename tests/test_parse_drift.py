@@ -568,3 +568,54 @@ def test_the_introduction_before_the_first_heading_is_kept_without_the_header(tm
     for bulletin in parsed.values():
         assert bulletin.issue.id == "2023-w12" and bulletin.issue.published.isoformat() == "2023-04-07"
         assert not any(word in s.text for s in bulletin.sections for word in ("周报", "服务中心", "政务服务工作", "452"))
+
+
+# ---------------------------------------------------------------- the header
+
+ONE_ITEM = "一、窗口工作动态\n\n（1）近日，民政厅窗口为社会组织集中办理成立登记、变更登记等事项，当日办结12件。\n"
+CENTER = "四川省政府政务服务和公共资源交易服务中心"
+
+
+@pytest.mark.parametrize("header,issue_id,published,period", [
+    # no masthead text: a monthly written 2025年第11期, out the month after the one it covers
+    (f"2025年第11期\n\n{CENTER}\n\n2025年12月12日\n", "2025-m11", "2025-12-12", ("2025-11-01", "2025-11-30")),
+    # no masthead text, no year, no period: the running total and the number say weekly
+    (f"第40期（总第415期）\n\n{CENTER}  2022年12月9日\n", "2022-w40", "2022-12-09", ("2022-12-03", "2022-12-09")),
+    # a number up to 12 but a week's period: weekly
+    (f"2025年第3期\n\n{CENTER}  2025年1月24日\n\n（1月13日—1月17日）\n", "2025-w3", "2025-01-24", ("2025-01-13", "2025-01-17")),
+    # before 2025 there was no monthly
+    (f"2023年第2期\n\n{CENTER}  2023年3月3日\n", "2023-w2", "2023-03-03", ("2023-02-25", "2023-03-03")),
+], ids=["monthly, year in number", "weekly, total only", "weekly, small number", "weekly, before 2025"])
+def test_the_kind_of_an_issue_without_masthead_text(tmp_path, header, issue_id, published, period):
+    issue = parse_forms(tmp_path, ONE_ITEM, header=header, forms=["txt"])["txt"].issue
+    assert (issue.id, issue.published.isoformat(), tuple(d.isoformat() for d in issue.period)) == (
+        issue_id, published, period)
+
+
+@pytest.mark.parametrize("published,heading,period", [
+    ("2025年12月12日", "一、2025年1月至11月总体运行情况", ("2025-11-01", "2025-11-30")),
+    ("2025年12月12日", "一、1—11月总体运行情况", ("2025-11-01", "2025-11-30")),
+    ("2025年11月28日", "一、11月总体运行情况", ("2025-11-01", "2025-11-30")),
+    ("2026年1月12日", "一、12月总体运行情况", ("2025-12-01", "2025-12-31")),
+], ids=["cumulative with year", "cumulative", "published the same month", "December out in January"])
+def test_a_monthly_covers_the_last_month_its_first_heading_names(tmp_path, published, heading, period):
+    header = f"政务窗口月报\n\n第11期\n\n{CENTER}\n\n{published}\n"
+    body = f"{heading}\n\n本月，省本级办理政务服务事项5.4万件。\n"
+    bulletin = parse_forms(tmp_path, body, header=header, forms=["txt"])["txt"]
+    assert tuple(d.isoformat() for d in bulletin.issue.period) == period
+    assert bulletin.sections[0].type == "办件统计"
+
+
+@pytest.mark.parametrize("center_line,period_line", [
+    (f"{CENTER}  2022年12月9日", "11月21日—11月25日"),
+    (f"{CENTER}  2022年12月9日", "（2022.11.21—2022.11.25）"),
+    (f"{CENTER}  二〇二二年十二月九日", "（11月21日—11月25日）"),
+    (f"{CENTER}  2022/12/9", "（11月21日—11月25日）"),
+], ids=["period without brackets", "dotted period", "date in Chinese numerals", "slashed date"])
+def test_header_dates_written_other_ways(tmp_path, center_line, period_line):
+    header = f"窗口工作周报\n\n2022年第40期（总第415期）\n\n{center_line}\n\n{period_line}\n"
+    bulletin = parse_forms(tmp_path, ONE_ITEM, header=header, forms=["txt"])["txt"]
+    assert bulletin.warnings == []
+    issue = bulletin.issue
+    assert (issue.id, issue.published.isoformat(), tuple(d.isoformat() for d in issue.period)) == (
+        "2022-w40", "2022-12-09", ("2022-11-21", "2022-11-25"))
