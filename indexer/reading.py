@@ -160,6 +160,8 @@ def read_pdf_lines(path: str) -> list[Line]:
             any_image = False
             for number, page in enumerate(pdf.pages, start=1):
                 any_image = any_image or bool(page.images)
+                # A heading set in fake bold is drawn twice, a hair apart: read each character once.
+                page = page.dedupe_chars(tolerance=1)
                 for line in page.extract_text_lines(return_chars=True):
                     text = _line_text(line["chars"])
                     if not text.strip():

@@ -89,7 +89,9 @@ def _layout(text: str) -> list[list[Row]]:
     return pages
 
 
-def write_pdf(text: str, path) -> None:
+def write_pdf(text: str, path, fake_bold: bool = False) -> None:
+    """Typeset ``text``; with ``fake_bold`` headings are drawn twice, 0.4 pt apart, as some
+    originals make bold type."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
@@ -101,6 +103,8 @@ def write_pdf(text: str, path) -> None:
             for x, line, spacing, size in row:
                 canvas.setFont("STSong-Light", size)
                 canvas.drawString(x, PAGE_HEIGHT - TOP - k * PITCH, line, charSpace=spacing)
+                if fake_bold and marker_of(line) and len(line) < 20:
+                    canvas.drawString(x + 0.4, PAGE_HEIGHT - TOP - k * PITCH, line, charSpace=spacing)
         canvas.setFont("STSong-Light", 14)
         canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 800, f"— {number} —")
         canvas.showPage()
@@ -619,3 +623,23 @@ def test_header_dates_written_other_ways(tmp_path, center_line, period_line):
     issue = bulletin.issue
     assert (issue.id, issue.published.isoformat(), tuple(d.isoformat() for d in issue.period)) == (
         "2022-w40", "2022-12-09", ("2022-11-21", "2022-11-25"))
+
+
+def test_headings_in_fake_bold_are_read_once(tmp_path):
+    body = """一、省级政务服务事项受理办理情况
+
+据四川一体化政务服务平台数据统计，2024年1月1日至2024年5月10日，省本级行政许可事项受理298114件。
+
+二、窗口工作动态
+
+（一）优化营商环境工作开展情况
+
+（1）经信厅窗口聚焦企业技术改造项目备案“堵点”，将备案办理时限由5个工作日压缩至2个工作日。
+"""
+    text = HEADER + "\n" + body + DISTRIBUTION
+    write_pdf(text, tmp_path / "bold.pdf", fake_bold=True)
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    bold, plain = parse_file(str(tmp_path / "bold.pdf")), parse_file(str(tmp_path / "b.txt"))
+    assert outline(bold) == outline(plain)
+    assert [s.heading[:2] for s in bold.sections] == [["省级政务服务事项受理办理情况"], ["窗口工作动态", "优化营商环境工作开展情况"]]
+    assert [s.type for s in bold.sections] == ["办件统计", "营商环境"]
