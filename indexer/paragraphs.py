@@ -70,7 +70,7 @@ def _hard_wrap_width(lines: list[Line]) -> Optional[float]:
     widths = sorted(display_width(line.text) for line in lines if line.text.strip())
     if len(widths) < 8:
         return None
-    upper = widths[int(len(widths) * 0.8)]
+    upper = widths[int(len(widths) * 0.9)]  # a bulletin with many short rows still has 10% full lines
     if upper > 45:  # whole paragraphs on one line
         return None
     full = [w for w in widths if w >= upper - 3]

@@ -208,6 +208,10 @@ def test_numbered_groups_of_an_attachment_stay_in_the_attachment(tmp_path):
     assert sections["2023-w12-fj1-1"].departments == ["经济和信息化厅", "住房城乡建设厅", "省卫生健康委", "省市场监管局"]
     assert "文旅厅" in sections["2023-w12-fj1-2"].text and "纪律秩序" in sections["2023-w12-2"].text
     nothing_lost(parsed["txt"], body + attachment)
+    # an extraction that joins the two cells of a row with one space, in a text of mostly short lines
+    squeezed = tmp_path / "squeezed.txt"
+    squeezed.write_text(hard_wrapped(HEADER + "\n" + body + DISTRIBUTION + attachment).replace("    ", " "), "utf-8")
+    assert outline(parse_file(str(squeezed))) == outline(parsed["txt"])
 
 
 def test_items_of_another_style_nest_inside_the_item_before_them(tmp_path):
