@@ -119,7 +119,7 @@ def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
 
 # Header lines: the issue number, the center's name and date, the period, the title, subtitles.
 _HEADER_LINE = re.compile(r"第\s*\d+\s*期|服务中心|周报|月报|\d\s*日\s*[—\-–~～至－]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_PROSE = re.compile(r"[，。；！？,;!?]")
+_PROSE = re.compile(r"[，。；！？,;!?]|[：:]$")
 
 
 def _intro_start(texts: list[str], start: int) -> int:

@@ -560,8 +560,9 @@ def test_a_one_column_list_keeps_one_paragraph_a_row(tmp_path):
 # ---------------------------------------------------------------- before the first heading
 
 
-def test_the_introduction_before_the_first_heading_is_kept_without_the_header(tmp_path):
-    body = """本周，省政务服务大厅共接待办事群众3.2万人次，各窗口运行平稳有序，截至2023年3月31日累计办件超过百万件，现将有关情况通报如下。
+@pytest.mark.parametrize("close", ["。", "：", "如下："], ids=["full stop", "colon", "longer, colon"])
+def test_the_introduction_before_the_first_heading_is_kept_without_the_header(tmp_path, close):
+    body = f"""本周，省政务服务大厅共接待办事群众3.2万人次，各窗口运行平稳有序，截至2023年3月31日累计办件超过百万件，现将有关情况通报如下{close}
 
 一、省级政务服务事项受理办理情况
 
