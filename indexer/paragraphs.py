@@ -16,6 +16,8 @@ from .reading import PAGE_NUMBER, Line
 
 # Sentence ends; a closing quote or bracket right after one still ends the sentence.
 _TERMINAL = re.compile(r"[。！？；：!?;:…](?:[”’」』）)】\]]*)$")
+# Punctuation of a sentence (a title has none).
+_SENTENCE = re.compile(r"[，。；：！？,;:!?、]")
 # Punctuation after which a sentence cannot end.
 _CONTINUING = re.compile(r"[，、（(《“‘「『【\[—\-－/]$")
 
@@ -65,13 +67,18 @@ def _join(left: str, right: str) -> str:
 SHORT_LINE = 20
 
 
+HARD_WRAP_MAX = 36
+
+
 def _hard_wrap_width(lines: list[Line]) -> Optional[float]:
     """The full line width of a hard-wrapped text, or None when lines are whole paragraphs."""
     widths = sorted(display_width(line.text) for line in lines if line.text.strip())
     if len(widths) < 8:
         return None
     upper = widths[int(len(widths) * 0.9)]  # a bulletin with many short rows still has 10% full lines
-    if upper > 45:  # whole paragraphs on one line
+    # Whole paragraphs on one line: the bulletins are set 28 characters a line, so lines much wider
+    # than that (spaced-out digits and all) are no typeset lines, even when the paragraphs are short.
+    if upper > HARD_WRAP_MAX:
         return None
     full = [w for w in widths if w >= upper - 3]
     return median(full)
@@ -121,6 +128,17 @@ def _starts_paragraph(line: Line, marker: Optional[Marker], text: str, previous_
     return outline.expects(marker) or heading_only(marker, text)
 
 
+# A first line set 28 characters a line, less the two-character indent.
+FULL_FIRST_LINE = 26
+
+
+def _heading_runs_on(line: Line, marker: Optional[Marker], text: str, previous: str) -> bool:
+    """In a .txt, a short unpunctuated line right after a heading that filled its typeset line is
+    the heading's end (`（二）“高效办成一件事”专项行动重点事项清单落地推进` / `工作情况`)."""
+    return (line.short is None and marker is None and display_width(previous) >= FULL_FIRST_LINE
+            and display_width(text) <= SHORT_LINE and not _SENTENCE.search(text) and is_heading_line(previous))
+
+
 def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
     """Join physical lines into paragraphs, dropping page numbers and blank lines."""
     kept = [line for line in lines if line.text.strip() and not PAGE_NUMBER.match(line.text.strip())]
@@ -135,8 +153,9 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
         if not text:
             continue
         marker = None if line.plain else marker_of(text, outline)
-        if open_paragraph and not line.plain and not _starts_paragraph(line, marker, text, previous_text, outline,
-                                                                       full_width is not None):
+        if (open_paragraph and not line.plain and not _starts_paragraph(line, marker, text, previous_text, outline,
+                                                                        full_width is not None)
+                or paragraphs and _heading_runs_on(line, marker, text, paragraphs[-1].text)):
             paragraphs[-1].text = _join(paragraphs[-1].text, text)
             lines_in_paragraph += 1
         else:

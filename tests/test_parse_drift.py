@@ -648,3 +648,38 @@ def test_headings_in_fake_bold_are_read_once(tmp_path):
     assert outline(bold) == outline(plain)
     assert [s.heading[:2] for s in bold.sections] == [["省级政务服务事项受理办理情况"], ["窗口工作动态", "优化营商环境工作开展情况"]]
     assert [s.type for s in bold.sections] == ["办件统计", "营商环境"]
+
+
+def test_a_heading_cut_after_its_first_typeset_line_in_a_text_of_short_paragraphs(tmp_path):
+    """A .txt with one paragraph a line whose paragraphs are all short (one and a half typeset
+    lines, so it looks hard-wrapped by width alone), and whose long headings were cut where the PDF
+    broke them."""
+    body = """一、全省一体化政务服务平台省本级事项受理办理总体运行情况
+
+据统计，6月3日至6月7日，省本级受理政务服务事项1.2万件，办结1.1万件，按时办结率100%。
+
+二、窗口工作动态
+
+（一）“高效办成一件事”专项行动重点事项清单落地推进工作情况
+
+（1）住建厅窗口推行“周末不打烊”服务，本季度周末累计办件320件，接受咨询900余人次。
+
+（2）省医保局窗口推进“医疗费用报销一件事”，实现线上一次申请、材料一次提交、结果一次送达。
+
+（二）厅（局）长进大厅
+
+（1）6月5日，水利厅副厅长到水利窗口值守，详细了解取水许可审批等事项的办理情况。
+
+（2）6月6日，商务厅副厅长到商务窗口值守，面对面听取办事企业对政务服务的意见建议。
+
+（3）6月7日，审计厅副厅长到审计窗口值守，现场体验内部审计业务事项的办理流程。
+"""
+    cut = (body.replace("总体运行情况", "总体运行\n\n情况")
+           .replace("落地推进工作情况", "落地推进\n\n工作情况"))
+    parsed = parse_forms(tmp_path, body, forms=["txt"])
+    (tmp_path / "cut.txt").write_text(HEADER + "\n" + cut + DISTRIBUTION, encoding="utf-8")
+    bulletin = parse_file(str(tmp_path / "cut.txt"))
+    assert outline(bulletin) == outline(parsed["txt"])
+    assert [s.id for s in bulletin.sections] == [
+        "2023-w12-1", "2023-w12-2-1-1", "2023-w12-2-1-2", "2023-w12-2-2-1", "2023-w12-2-2-2", "2023-w12-2-2-3"]
+    assert [s.type for s in bulletin.sections][:3] == ["办件统计", "一件事", "一件事"]
