@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from indexer.search.analysis import compact, segments
 from indexer.search.indexing import index_paths
+from indexer.search.params import MAX_QUERY_CHARS
 from indexer.search.service import BadParameter, open_service
 from tests.test_index_samples import parse_sample, sample_bulletins, write_samples
 
@@ -210,9 +211,14 @@ def test_no_query_string_ever_raises(service, q):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=2000, max_size=6000))
-def test_very_long_queries_are_answered(service, q):
-    service.search_params([("q", q)])
+@given(st.text(min_size=150, max_size=6000))
+def test_long_queries_are_answered_up_to_the_limit_and_refused_past_it(service, q):
+    if len(q.strip()) <= MAX_QUERY_CHARS:
+        service.search_params([("q", q)])
+    else:
+        with pytest.raises(BadParameter) as refused:
+            service.search_params([("q", q)])
+        assert refused.value.name == "q" and "too long" in str(refused.value)
 
 
 def test_one_service_answers_many_threads_alike(service):
