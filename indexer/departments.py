@@ -25,21 +25,25 @@ DEPARTMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "四川省税务局": ("省税务局", "国家税务总局四川省税务局"),
     "四川消防救援总队": ("省消防救援总队",),
     "省政府办公厅": ("四川省人民政府办公厅", "省人民政府办公厅"),
+    # single short names in DOMAIN.md, but their full names turn up too
+    "退役军人事务厅": ("省退役军人事务厅", "省退役军人厅"),
+    "省医保局": ("四川省医疗保障局", "省医疗保障局"),
+    "省残联": ("四川省残疾人联合会", "省残疾人联合会"),
 }
 
 # Departments written under one name only.
 SINGLE_FORM_DEPARTMENTS: tuple[str, ...] = (
     "教育厅", "科技厅", "公安厅", "民政厅", "司法厅", "财政厅", "自然资源厅", "生态环境厅", "水利厅",
-    "农业农村厅", "商务厅", "退役军人事务厅", "审计厅", "省医保局", "省统计局", "省体育局",
-    "省新闻出版局", "省测绘地理信息局", "省大数据中心", "省委金融办", "省残联",
+    "农业农村厅", "商务厅", "审计厅", "省统计局", "省体育局",
+    "省新闻出版局", "省测绘地理信息局", "省大数据中心", "省委金融办",
 )
 
 CANONICAL_DEPARTMENTS: tuple[str, ...] = tuple(DEPARTMENT_ALIASES) + SINGLE_FORM_DEPARTMENTS
 
 # What may stand before a department's name when it is not Sichuan's: a national body (国家发展改革委,
-# 国务院办公厅), a city or county one (成都市卫健委, 各市（州）卫健委, 县（市、区）市场监管局), or another
+# 国务院办公厅), the bodies of every level (全省各级卫健委), a city or county one (成都市卫健委, 各市（州）卫健委, 县（市、区）市场监管局), or another
 # province's (云南省应急管理厅, 国家税务总局广东省税务局).
-_NATIONAL_BEFORE = re.compile(r"(国家|国务院|中央)$")
+_NATIONAL_BEFORE = re.compile(r"(国家|国务院|中央|各级|各地)$")  # 各级卫健委: not one department
 _LOCAL_BEFORE = re.compile(r"[市县区州]$")
 _OTHER_PROVINCES = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
