@@ -58,11 +58,23 @@ def _pattern(forms: tuple[str, ...]) -> Optional[re.Pattern]:
     return re.compile("|".join(alternatives))
 
 
+def _present(hl: Highlighter, compact_text: str, form: str) -> bool:
+    """Whether a form stands in the (compact, folded) text as it would be marked: a department
+    form the user did not type only where it names the Sichuan department."""
+    at = compact_text.find(form)
+    if form not in hl.guarded:
+        return at >= 0
+    while at >= 0:
+        if is_provincial_mention(compact_text[max(0, at - 12):at], form):
+            return True
+        at = compact_text.find(form, at + 1)
+    return False
+
+
 def paragraph_score(hl: Highlighter, text: str) -> int:
-    """How well a paragraph answers the query (see ``_score``): by the forms that are marked in it."""
-    folded = analysis.fold(text)
-    present = {analysis.compact(folded[a:b]) for a, b in mark_spans(hl, text)}
-    return _score(hl, present.__contains__)
+    """How well a paragraph answers the query (see ``_score``)."""
+    compact_text = analysis.compact(text)
+    return _score(hl, lambda form: _present(hl, compact_text, form))
 
 
 def _score(hl: Highlighter, present) -> int:
