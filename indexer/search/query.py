@@ -21,8 +21,10 @@ from typing import Optional
 
 from ..departments import canonical_department
 from . import analysis
+# The service refuses longer queries (params.py); a caller that skips it (the bulletin view's
+# marker) still gets the input cut there, which bounds the work per request.
+from .params import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 256  # longer input is cut: nobody types more, and it bounds the work per request
 MAX_TERMS = 32  # distinct words; past that a query is not a search but a paste
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "＂": "＂", "「": "」"}
