@@ -41,8 +41,9 @@ SINGLE_FORM_DEPARTMENTS: tuple[str, ...] = (
 CANONICAL_DEPARTMENTS: tuple[str, ...] = tuple(DEPARTMENT_ALIASES) + SINGLE_FORM_DEPARTMENTS
 
 # What may stand before a department's name when it is not Sichuan's: a national body (国家发展改革委,
-# 国务院办公厅), the bodies of every level (全省各级卫健委), a city or county one (成都市卫健委, 各市（州）卫健委, 县（市、区）市场监管局), or another
-# province's (云南省应急管理厅, 国家税务总局广东省税务局).
+# 国务院办公厅), the bodies of every level (全省各级卫健委), a city or county one (成都市卫健委,
+# 各市（州）卫健委, 县（市、区）市场监管局), or another province's (云南省应急管理厅,
+# 国家税务总局广东省税务局).
 _NATIONAL_BEFORE = re.compile(r"(国家|国务院|中央|各级|各地)$")  # 各级卫健委: not one department
 _LOCAL_BEFORE = re.compile(r"[市县区州]$")
 _OTHER_PROVINCES = (

@@ -8,8 +8,8 @@ text: where each one nests and which number each list is due next.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from .section_types import type_of_heading
