@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from indexer.departments import canonical_department, written_forms
-from indexer.model import Bulletin
+from indexer.parsing.departments import canonical_department, written_forms
+from indexer.parsing.model import Bulletin
 
 
 @dataclass

@@ -71,7 +71,7 @@ def generate(folder: Path, issues: int, formats: tuple[str, ...]) -> float:
 def bench_pdf_parsing(work: Path, issues: int = 40) -> dict:
     import pdfplumber
 
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     folder = work / "pdf-sample"
     generate(folder, issues, ("pdf",))
@@ -153,7 +153,7 @@ def query_over_http(index_dir: Path, repeat: int) -> tuple[list[float], int]:
 
 
 def query_linear(archive: Path, repeat: int) -> list[float]:
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     bulletins = [parse_file(str(p)) for p in sorted(archive.rglob("*.txt"))]
     docs = scan_docs(bulletins)
@@ -172,7 +172,7 @@ def new_issue_files(archive: Path, service, count: int) -> list[Path]:
     """Files of the bigger archive holding issues the index does not have. The generator spreads
     a larger archive differently, so most of its files repeat an indexed issue under another
     name, and adding one of those is a duplicate that writes nothing."""
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     found = []
     for path in sorted(archive.rglob("*.txt"), reverse=True):  # the newest issues come last

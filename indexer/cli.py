@@ -26,9 +26,9 @@ def _print_refusal(refusal) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .model import RefusedInput
-    from .parser import parse_file
-    from .render import bulletin_as_text
+    from .parsing.model import RefusedInput
+    from .parsing.parser import parse_file
+    from .parsing.render import bulletin_as_text
 
     try:
         bulletin = parse_file(args.file)
@@ -82,7 +82,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from .search.service import BadParameter, open_service, public_reply
-    from .render import results_as_text
+    from .parsing.render import results_as_text
 
     params: list[tuple[str, str]] = [("q", " ".join(args.query))]
     for name in ("department", "year", "type"):

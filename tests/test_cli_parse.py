@@ -58,7 +58,7 @@ def test_bad_files_are_refused_in_one_line(corpus_dir, name, reason):
 
 @needs_corpus
 def test_gb18030_copy_is_read_like_the_original(corpus_dir):
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     original = parse_file(str(corpus_dir / "002_791b0b33f42eefcb.txt"))
     gb = parse_file(str(corpus_dir / "bad" / "gb18030.txt"))

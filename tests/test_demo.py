@@ -13,7 +13,7 @@ from indexer.demo.bulletin import (MONTHLY, WEEKLY, generate_issues, issue_calen
                                    series_calendar, space_numbers)
 from indexer.demo.pdf import (BODY_SIZE, EM, MEASURE, RED, break_lines, layout_issue, text_width,
                               write_issue_pdf)
-from indexer.departments import CANONICAL_DEPARTMENTS, find_departments
+from indexer.parsing.departments import CANONICAL_DEPARTMENTS, find_departments
 
 KNOWN_TYPES = set(content.SECTION_TYPES.values())
 

@@ -9,7 +9,7 @@ import pytest
 from indexer.demo.archive import write_issue
 from indexer.demo.bulletin import MONTHLY, WEEKLY, generate_issues
 from indexer.demo.pdf import layout_issue
-from indexer.parser import parse_file
+from indexer.parsing.parser import parse_file
 
 
 def compact(text: str) -> str:

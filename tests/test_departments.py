@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.departments import find_departments
+from indexer.parsing.departments import find_departments
 
 
 @pytest.mark.parametrize("text", [

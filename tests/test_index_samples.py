@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from indexer.model import Bulletin, Issue, Paragraph, RefusedInput, Section
+from indexer.parsing.model import Bulletin, Issue, Paragraph, RefusedInput, Section
 
 
 def _section(issue_id, n, heading, type_, departments, *texts, page=1):

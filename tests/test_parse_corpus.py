@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.parser import parse_file
+from indexer.parsing.parser import parse_file
 
 from .conftest import SAMPLE_NAMES, needs_corpus
 

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from indexer.demo.pdf import EM, LEFT, MEASURE, break_lines, text_width
-from indexer.markers import marker_of
-from indexer.parser import parse_file
-from indexer.section_types import section_type
+from indexer.parsing.markers import marker_of
+from indexer.parsing.parser import parse_file
+from indexer.parsing.section_types import section_type
 
 HEADER = """窗口工作周报
 

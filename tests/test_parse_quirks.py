@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from indexer.departments import find_departments
-from indexer.markers import marker_of
-from indexer.model import RefusedInput
-from indexer.parser import parse_file
+from indexer.parsing.departments import find_departments
+from indexer.parsing.markers import marker_of
+from indexer.parsing.model import RefusedInput
+from indexer.parsing.parser import parse_file
 
 HEADER = """窗口工作周报
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import reading
+from indexer.parsing import reading
 from indexer.cli import main
 from indexer.demo.archive import archive_manifest, write_demo_archive
 from indexer.search.service import open_service
@@ -75,7 +75,7 @@ def write_good_bulletins(folder: Path) -> dict[str, str]:
 def id_and_phrase(path: Path) -> tuple[str, str]:
     """The issue id the parser gives the file, and a dozen characters from the middle of its
     longest paragraph: its own words."""
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     bulletin = parse_file(str(path))
     text = max((p.text for s in bulletin.sections for p in s.paragraphs), key=len)

@@ -13,7 +13,7 @@ NEW_WORDS = "金丝猴巡查试点"
 
 
 def _interrupting_parser(stop_at: str):
-    from indexer.parser import parse_file
+    from indexer.parsing.parser import parse_file
 
     def parse(path: str):
         if path.endswith(stop_at):

@@ -40,7 +40,7 @@ def haystack(section) -> str:
 def brute_matches(words: list[str]) -> set[str]:
     """What the query language promises for plain words: every segment of every word appears
     (a department word: the section's department, or the word as typed)."""
-    from indexer.departments import canonical_department
+    from indexer.parsing.departments import canonical_department
     found = set()
     for _b, s in SECTIONS:
         hay = haystack(s)
@@ -84,7 +84,7 @@ def test_facet_counts_equal_brute_force_over_the_sections(service, pairs):
     words = q.split()
     matched = brute_matches(words) if words else {s.id for _b, s in SECTIONS}
     chosen = {name: [v for n, v in pairs if n == name] for name in ("department", "year", "type", "kind")}
-    from indexer.departments import canonical_department
+    from indexer.parsing.departments import canonical_department
     chosen["department"] = [canonical_department(v) or v for v in chosen["department"]]
 
     def values(b, s, facet):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from indexer.departments import canonical_department
+from indexer.parsing.departments import canonical_department
 from indexer.search.analysis import compact, segments
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from indexer.departments import canonical_department
+from indexer.parsing.departments import canonical_department
 
 from .urls import Pairs, on_page, paragraph_url, search_url, toggled, with_value, without
 

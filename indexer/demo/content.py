@@ -1,7 +1,7 @@
 """The words of the synthetic bulletins: section headings, department business, sentence templates.
 
 Every sentence here is written for this project; none is taken from a real bulletin. Department names
-come from ``indexer.departments`` so the demo names exactly the departments the parser knows, in the
+come from ``indexer.parsing.departments`` so the demo names exactly the departments the parser knows, in the
 canonical form and in the other forms the real bulletins use.
 
 Templates are ``str.format`` strings. Placeholders filled by the generator:
@@ -12,7 +12,7 @@ numbers, ``{pct}`` a percentage, ``{topic}`` a reform topic, ``{firm}`` a fictio
 """
 from __future__ import annotations
 
-from ..departments import DEPARTMENT_ALIASES, SINGLE_FORM_DEPARTMENTS
+from ..parsing.departments import DEPARTMENT_ALIASES, SINGLE_FORM_DEPARTMENTS
 
 CENTER_NAME = "四川省政府政务服务和公共资源交易服务中心"
 WEEKLY_TITLE = "窗口工作周报"

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from ..departments import all_written_forms
+from ..parsing.departments import all_written_forms
 
 # Domain phrases jieba's general dictionary cuts apart; whole they rank as one word.
 DOMAIN_TERMS: tuple[str, ...] = (

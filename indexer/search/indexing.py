@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from ..model import RefusedInput
-from ..reading import check_size
+from ..parsing.model import RefusedInput
+from ..parsing.reading import check_size
 from . import engine, store
 from .store import IndexBusy
 
@@ -88,7 +88,7 @@ def file_sha256(path: str) -> str:
 
 
 def _default_parse(path: str):
-    from ..parser import parse_file
+    from ..parsing.parser import parse_file
     return parse_file(path)
 
 

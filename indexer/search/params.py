@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from ..departments import canonical_department
-from ..model import MONTHLY, WEEKLY
+from ..parsing.departments import canonical_department
+from ..parsing.model import MONTHLY, WEEKLY
 
 SORTS = ("relevance", "newest", "oldest")
 KINDS = (WEEKLY, MONTHLY)

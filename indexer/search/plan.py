@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..departments import written_forms
+from ..parsing.departments import written_forms
 from . import analysis
 from .query import ParsedQuery, Term
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..departments import canonical_department
+from ..parsing.departments import canonical_department
 from . import analysis
 # The service refuses longer queries (params.py); a caller that skips it (the bulletin view's
 # marker) still gets the input cut there, which bounds the work per request.

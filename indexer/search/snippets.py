@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from ..departments import is_provincial_mention, written_forms
+from ..parsing.departments import is_provincial_mention, written_forms
 from . import analysis
 from .query import ParsedQuery, Term
 
