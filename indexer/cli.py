@@ -45,15 +45,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _index_problems() -> tuple[type[Exception], ...]:
-    """An index that exists but cannot be read: said in one line, never a traceback."""
-    from .search.engine import IndexOutdated, IndexUnreadable
-
-    return IndexOutdated, IndexUnreadable
-
-
 def cmd_index(args: argparse.Namespace) -> int:
-    from .search.indexing import IndexBusy, index_paths
+    from .search.indexing import index_paths
     from .progress import progress_for_terminal
 
     missing = [p for p in args.paths if not os.path.exists(p)]
@@ -61,27 +54,20 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"refused: {path}: no such file or folder", file=sys.stderr)
     bar = progress_for_terminal(sys.stderr)
     on_refused = (lambda refusal: bar.print_line(f"refused: {refusal}")) if bar else _print_refusal
-    try:
-        report = index_paths(
-            [p for p in args.paths if p not in missing],
-            args.index_dir,
-            rebuild=args.rebuild,
-            prune=args.prune,
-            progress=bar,
-            on_refused=on_refused,
-        )
-    except IndexBusy as busy:
-        print(f"error: {busy}", file=sys.stderr)
-        return EXIT_REFUSED
-    except _index_problems() as problem:
-        print(f"error: {args.index_dir}: {problem}", file=sys.stderr)
-        return EXIT_REFUSED
+    report = index_paths(
+        [p for p in args.paths if p not in missing],
+        args.index_dir,
+        rebuild=args.rebuild,
+        prune=args.prune,
+        progress=bar,
+        on_refused=on_refused,
+    )
     print(report.summary())
     return EXIT_REFUSED if (report.refused or missing) else EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search.service import BadParameter, open_service, public_reply
+    from .search.service import open_service, public_reply
     from .parsing.render import results_as_text
 
     params: list[tuple[str, str]] = [("q", " ".join(args.query))]
@@ -91,15 +77,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                         ("sort", args.sort), ("page", args.page), ("per_page", args.per_page)):
         if value is not None:
             params.append((name, str(value)))
-    try:
-        service = open_service(args.index_dir)
-        reply = service.search_params(params)
-    except BadParameter as bad:
-        print(f"error: {bad}", file=sys.stderr)
-        return EXIT_USAGE
-    except _index_problems() as problem:
-        print(f"error: {args.index_dir}: {problem}", file=sys.stderr)
-        return EXIT_REFUSED
+    service = open_service(args.index_dir)
+    reply = service.search_params(params)
     health = service.health()
     if health["status"] == "error":  # nothing could be searched: not an empty answer
         print(f"error: {args.index_dir}: {health['problem']}", file=sys.stderr)
@@ -198,8 +177,21 @@ def main(argv: list[str] | None = None) -> int:
             args.query += unknown
         else:
             parser.error(f"unrecognized arguments: {' '.join(unknown)}")  # exits with status 2
+    from .search.errors import BadParameter, IndexBusy, IndexProblem
+
     try:
         return args.run(args)
+    # The one place a problem becomes its line and exit status: a bad parameter is bad usage; an
+    # index that cannot be used is a refusal (said with the folder it is about), never a traceback.
+    except BadParameter as bad:
+        print(f"error: {bad}", file=sys.stderr)
+        return EXIT_USAGE
+    except IndexBusy as busy:  # its message names the folder already
+        print(f"error: {busy}", file=sys.stderr)
+        return EXIT_REFUSED
+    except IndexProblem as problem:
+        print(f"error: {getattr(args, 'index_dir', '')}: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
     except BrokenPipeError:
         # `bulletin-search search … | head`: the reader left; that is not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

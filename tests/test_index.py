@@ -9,8 +9,9 @@ import sys
 import pytest
 
 from indexer.search import engine, store
-from indexer.search.engine import IndexUnreadable
-from indexer.search.indexing import IndexBusy, index_paths
+from indexer.search.errors import IndexUnreadable
+from indexer.search.errors import IndexBusy
+from indexer.search.indexing import index_paths
 from indexer.search.service import open_service
 from tests.test_index_samples import bulletin_to_json, parse_sample, sample_bulletins, write_samples
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from indexer.search.params import BadParameter, parse_params
+from indexer.search.errors import BadParameter
+from indexer.search.params import parse_params
 from indexer.search.query import parse_query
 
 

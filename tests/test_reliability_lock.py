@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from indexer.search import store
-from indexer.search.store import IndexBusy, WriterLock
+from indexer.search.errors import IndexBusy
+from indexer.search.store import WriterLock
 
 
 def _dead_pid() -> int:
@@ -52,7 +53,8 @@ def test_a_dead_writers_lock_is_taken_over_and_a_live_pid_respected(tmp_path):
 
 RACER = """
 import os, sys, time
-from indexer.search.store import IndexBusy, WriterLock
+from indexer.search.errors import IndexBusy
+from indexer.search.store import WriterLock
 folder, rounds = sys.argv[1], int(sys.argv[2])
 entered = overlaps = 0
 deadline = time.monotonic() + 30

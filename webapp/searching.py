@@ -9,16 +9,19 @@ import threading
 
 from flask import Flask, current_app, request
 
+from indexer.search.errors import BadParameter
+
 # The parameters of CONTRACT.md's /api/search; anything else in a query string is ignored.
 SEARCH_PARAMS = ("q", "department", "year", "type", "kind", "from", "to", "sort", "page", "per_page")
 FILTER_PARAMS = ("department", "year", "type", "kind", "from", "to")
 
 
-class RequestRefused(Exception):
-    """A request the web layer turns away before searching (too long); str is for the user."""
+class RequestRefused(BadParameter):
+    """A request the web layer turns away before searching (too long); ``chinese`` is the
+    sentence the page shows, ``str()`` the API's message."""
 
-    def __init__(self, message: str, chinese: str):
-        super().__init__(message)
+    def __init__(self, name: str, problem: str, chinese: str):
+        super().__init__(name, problem)
         self.chinese = chinese
 
 
@@ -55,7 +58,7 @@ def request_pairs() -> list[tuple[str, str]]:
     limit = current_app.config["MAX_QUERY_STRING"]
     if len(request.query_string) > limit:
         raise RequestRefused(
-            f"query string too long: {len(request.query_string)} bytes, at most {limit}",
+            "query string", f"too long: {len(request.query_string)} bytes, at most {limit}",
             f"请求过长（超过 {limit} 字节），请缩短检索词或减少筛选条件。",
         )
     pairs = [(name, value) for name, value in request.args.items(multi=True)
@@ -64,7 +67,7 @@ def request_pairs() -> list[tuple[str, str]]:
     for name, value in pairs:
         if name == "q" and len(value) > max_chars:
             raise RequestRefused(
-                f"q: too long ({len(value)} characters, at most {max_chars})",
+                "q", f"too long ({len(value)} characters, at most {max_chars})",
                 f"检索词过长（{len(value)} 个字），请控制在 {max_chars} 个字以内。",
             )
     return pairs

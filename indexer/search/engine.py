@@ -25,6 +25,7 @@ from whoosh.formats import Existence
 
 from . import analysis
 from .bitset import docs_to_mask, mask_to_docs
+from .errors import IndexOutdated, IndexUnreadable
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
 SCHEMA_VERSION = 3
@@ -40,14 +41,6 @@ SCORE_CACHE_BYTES = 64 << 20  # word-index term -> (bitset, scores by docnum): 1
 # A run is checked by substring on the sections holding its rarest bigrams; ANDing more bigram
 # lists costs more than checking the few candidates left.
 CANDIDATE_GRAMS = 2
-
-
-class IndexUnreadable(Exception):
-    """The index exists but cannot be opened. Never a reason to delete it."""
-
-
-class IndexOutdated(Exception):
-    """The index was built with another schema version: ``index --rebuild`` builds a current one."""
 
 
 # --- analyzers ----------------------------------------------------------------------------------

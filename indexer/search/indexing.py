@@ -24,9 +24,8 @@ from typing import Callable, Iterable, Optional
 from ..parsing.model import RefusedInput
 from ..parsing.reading import check_size
 from . import engine, store
-from .store import IndexBusy
 
-__all__ = ["IndexBusy", "IndexReport", "index_paths", "collect_files"]
+__all__ = ["IndexReport", "index_paths", "collect_files"]
 
 SUFFIXES = (".pdf", ".txt")
 Progress = Optional[Callable[[int, int, str], None]]

@@ -12,6 +12,7 @@ from typing import Iterable, Optional
 
 from ..parsing.departments import canonical_department
 from ..parsing.model import MONTHLY, WEEKLY
+from .errors import BadParameter
 
 SORTS = ("relevance", "newest", "oldest")
 KINDS = (WEEKLY, MONTHLY)
@@ -23,15 +24,6 @@ MULTI_VALUED = ("department", "year", "type")
 # Longer search texts are refused, by the API and the CLI alike: nobody types more, and a pasted
 # page of text would be a request for everything (the web page says so in Chinese first).
 MAX_QUERY_CHARS = 200
-
-
-class BadParameter(ValueError):
-    """A request parameter that cannot be used; ``str()`` is the message for the user."""
-
-    def __init__(self, name: str, problem: str):
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-        self.problem = problem
 
 
 @dataclass

@@ -24,10 +24,11 @@ from typing import Callable, Iterable, Optional
 
 from . import analysis, bitset, engine, plan, store
 from . import snippets as snip
-from .params import BadParameter, SearchParams, parse_params
+from .errors import IndexOutdated, IndexProblem
+from .params import SearchParams, parse_params
 from .query import ParsedQuery, parse_query
 
-__all__ = ["BadParameter", "SearchService", "open_service"]
+__all__ = ["SearchService", "open_service"]
 
 RECHECK_SECONDS = 1.0  # how often to retry an index that could not be opened
 FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
@@ -87,7 +88,7 @@ class SearchService:
             try:
                 self._snapshot = self._open_live()
                 self.problem = None
-            except (engine.IndexUnreadable, engine.IndexOutdated, ValueError, OSError) as e:
+            except (IndexProblem, OSError) as e:
                 # keep serving the state we have; never touch the files
                 self.problem = str(e)
             self._stamp = stamp
@@ -107,7 +108,7 @@ class SearchService:
     def _same_state(self, snap: engine.Snapshot) -> bool:
         try:
             return store.live_generation(self.index_dir) == snap.gen and snap.is_current()
-        except (ValueError, OSError):
+        except (IndexProblem, OSError):
             return False
 
     def _open_live(self) -> Optional[engine.Snapshot]:
@@ -116,7 +117,7 @@ class SearchService:
             return None
         version = store.generation_meta(gen).get("schema_version")
         if version != engine.SCHEMA_VERSION:
-            raise engine.IndexOutdated(
+            raise IndexOutdated(
                 f"the index in {self.index_dir} was built by another version (schema {version}, "
                 f"this one reads {engine.SCHEMA_VERSION}): run `bulletin-search index --rebuild PATH…`")
         return engine.Snapshot(gen)
@@ -198,7 +199,7 @@ class SearchService:
             return snap.gen
         try:
             return store.live_generation(self.index_dir)
-        except ValueError:
+        except IndexProblem:
             return None
 
     def _run(self, params: SearchParams, parsed: ParsedQuery) -> Optional[_Matches]:

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .engine import IndexUnreadable
+from .errors import (IndexBusy, IndexDamaged, IndexFolderUnusable,
+                     IndexPointerDamaged)
 
 try:
     import fcntl
@@ -43,10 +44,6 @@ _ISSUE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 RETIRED_KEEP_SECONDS = 120  # searchers re-check the pointer every second; give them ample time
 
 
-class IndexBusy(Exception):
-    """Another process is writing this index."""
-
-
 def write_json_atomic(path: Path, data) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
@@ -54,11 +51,6 @@ def write_json_atomic(path: Path, data) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-class IndexDamaged(IndexUnreadable, ValueError):
-    """A file of the index is not what we wrote (disk trouble, a hand edit). Reported, never
-    repaired by deleting: the CLI says it in one line, the service keeps serving what it has."""
 
 
 def read_json(path: Path, default=None):
@@ -74,15 +66,6 @@ def read_json(path: Path, default=None):
 
 
 # --- generations --------------------------------------------------------------------------------
-
-class IndexPointerDamaged(IndexDamaged):
-    """CURRENT does not name a generation that exists. Nothing is changed: a writer that went on
-    would build an index of only the files it was given and retire the complete one."""
-
-
-class IndexFolderUnusable(IndexUnreadable):
-    """The index folder cannot be created or written (a file of that name, no permission)."""
-
 
 def live_generation(index_dir: Path) -> Optional[Path]:
     """The live generation's directory, or None when no index was ever completed here."""

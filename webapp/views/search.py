@@ -6,6 +6,8 @@ import re
 from flask import Blueprint, render_template, request
 
 from ..presenting import FILTER_LABELS, page_model
+from indexer.search.errors import BadParameter
+
 from ..searching import FILTER_PARAMS, RequestRefused, get_service, request_pairs
 from ..urls import search_url, without
 
@@ -33,8 +35,6 @@ def index():
     except RequestRefused as refused:
         return render_template("search.html", query=query[:200], error=refused.chinese,
                                error_detail=str(refused), stats=service.stats()), 400
-    from indexer.search.service import BadParameter
-
     try:
         reply = service.search_params(pairs)
     except BadParameter as bad:
