@@ -10,15 +10,12 @@ import json
 import os
 import sys
 
+from .search.params import PARAMETERS
+from .search.store import default_index_dir
+
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
-
-DEFAULT_INDEX_DIR = "index_data"
-
-
-def default_index_dir() -> str:
-    return os.environ.get("BULLETIN_INDEX_DIR") or DEFAULT_INDEX_DIR
 
 
 def _print_refusal(refusal) -> None:
@@ -70,13 +67,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from .search.service import open_service, public_reply
     from .parsing.render import results_as_text
 
-    params: list[tuple[str, str]] = [("q", " ".join(args.query))]
-    for name in ("department", "year", "type"):
-        params += [(name, value) for value in getattr(args, name) or []]
-    for name, value in (("kind", args.kind), ("from", args.date_from), ("to", args.date_to),
-                        ("sort", args.sort), ("page", args.page), ("per_page", args.per_page)):
-        if value is not None:
-            params.append((name, str(value)))
+    params = search_pairs(args)
     service = open_service(args.index_dir)
     reply = service.search_params(params)
     health = service.health()
@@ -94,6 +85,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(results_as_text(reply))
     return EXIT_OK
+
+
+def add_search_options(parser: argparse.ArgumentParser) -> None:
+    """One option per search parameter of the table (``search.params.PARAMETERS``); the service
+    checks the values, so the CLI and the API refuse the same things with the same words."""
+    for param in PARAMETERS:
+        if not param.cli_help:
+            continue
+        parser.add_argument(param.cli_flag, dest=param.cli_dest, help=param.cli_help,
+                            action="append" if param.multi else "store",
+                            metavar=param.cli_metavar, choices=param.choices or None)
+
+
+def search_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The options given, as the (name, value) pairs a query string would hold."""
+    pairs = [("q", " ".join(args.query))]
+    for param in PARAMETERS:
+        given = getattr(args, param.cli_dest, None) if param.cli_help else None
+        values = given if isinstance(given, list) else [] if given is None else [given]
+        pairs += [(param.name, str(value)) for value in values]
+    return pairs
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -134,15 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("search", help="search the index")
     p.add_argument("query", nargs="*", help="words, \"phrases\", -excluded, A OR B")
-    p.add_argument("--department", action="append", help="filter by department (repeatable; any written form)")
-    p.add_argument("--year", action="append", help="filter by year (repeatable)")
-    p.add_argument("--type", action="append", help="filter by section type (repeatable)")
-    p.add_argument("--kind", choices=("周报", "月报"))
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="published on or after")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="published on or before")
-    p.add_argument("--sort", choices=("relevance", "newest", "oldest"))
-    p.add_argument("--page", type=int)
-    p.add_argument("--per-page", type=int)
+    add_search_options(p)
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.add_argument("--index-dir", default=default_index_dir())
     p.set_defaults(run=cmd_search)

@@ -120,6 +120,17 @@ def test_api_oversized_requests_are_refused_politely(client):
     assert response.status_code == 400 and "too long" in response.get_json()["error"]
 
 
+def test_the_query_limit_is_a_setting_the_service_honours(index_dir):
+    """MAX_QUERY_CHARS raised past the default reaches the service too, not only the web check."""
+    from webapp import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "MAX_QUERY_CHARS": 300}).test_client()
+    reply = client.get("/api/search", query_string={"q": "上门服务 " + "窗" * 240}).get_json()
+    assert "error" not in reply and reply["total"] == 0
+    response = client.get("/api/search", query_string={"q": "窗" * 301})
+    assert response.status_code == 400 and "at most 300" in response.get_json()["error"]
+
+
 def test_api_unknown_route_is_a_json_404(client):
     response = client.get("/api/nothing")
     assert response.status_code == 404 and "error" in response.get_json()

@@ -5,26 +5,25 @@ environment for the index folder, then the test's mapping.
 """
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from indexer.search.params import MAX_QUERY_CHARS
+from indexer.search.service import EXPORT_LIMIT
+from indexer.search.store import default_index_dir
 
 # Named settings with their defaults and what they are for (Datasette habit).
 SETTINGS: dict[str, tuple[object, str]] = {
-    "INDEX_DIR": ("index_data", "folder of the search index; $BULLETIN_INDEX_DIR overrides the default"),
+    "INDEX_DIR": (None, "folder of the search index (default: $BULLETIN_INDEX_DIR or index_data)"),
     "MAX_QUERY_STRING": (4096, "longer query strings are refused politely with 400 (bytes)"),
     "MAX_QUERY_CHARS": (MAX_QUERY_CHARS, "longer search texts are refused politely with 400 (characters)"),
-    "EXPORT_LIMIT": (5000, "most rows one CSV export holds"),
+    "EXPORT_LIMIT": (EXPORT_LIMIT, "most rows one CSV export holds"),
 }
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping({name: default for name, (default, _help) in SETTINGS.items()})
-    if os.environ.get("BULLETIN_INDEX_DIR"):
-        app.config["INDEX_DIR"] = os.environ["BULLETIN_INDEX_DIR"]
+    app.config["INDEX_DIR"] = default_index_dir()
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in the JSON replies

@@ -8,12 +8,10 @@ from __future__ import annotations
 import math
 
 from indexer.parsing.departments import canonical_department
+from indexer.search.params import FACETS, FILTERS, LABELS, PAGING
 
 from .urls import Pairs, on_page, paragraph_url, search_url, toggled, with_value, without
 
-FACETS = (("department", "部门"), ("year", "年份"), ("type", "栏目"), ("kind", "类型"))
-FILTER_LABELS = {"department": "部门", "year": "年份", "type": "栏目", "kind": "类型",
-                 "from": "起始日期", "to": "截止日期"}
 SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))
 
 
@@ -26,7 +24,8 @@ def _same_value(name: str, chosen: str, value: str) -> bool:
 
 def facet_groups(reply: dict, pairs: Pairs) -> list[dict]:
     groups = []
-    for name, label in FACETS:
+    for name in FACETS:
+        label = LABELS[name]
         chosen = [v for n, v in pairs if n == name]
         values = []
         for item in reply.get("facets", {}).get(name, []):
@@ -51,9 +50,9 @@ def facet_groups(reply: dict, pairs: Pairs) -> list[dict]:
 
 def chips(pairs: Pairs) -> list[dict]:
     """The active filters, each with the URL that removes it."""
-    return [{"name": n, "label": FILTER_LABELS[n], "value": v,
+    return [{"name": n, "label": LABELS[n], "value": v,
              "remove_url": search_url(without(pairs, n, v))}
-            for n, v in pairs if n in FILTER_LABELS]
+            for n, v in pairs if n in FILTERS]
 
 
 def current_sort(pairs: Pairs) -> str:
@@ -140,11 +139,11 @@ def page_model(reply: dict, pairs: Pairs) -> dict:
         "reply": reply,
         "facets": facet_groups(reply, pairs),
         "chips": chips(pairs),
-        "clear_filters_url": search_url([(n, v) for n, v in pairs if n in ("q", "sort", "per_page")]),
+        "clear_filters_url": search_url([(n, v) for n, v in pairs if n not in FILTERS and n != "page"]),
         "sorts": sort_options(pairs),
         "pagination": pagination(reply, pairs),
         "hits": hit_views(reply, pairs),
         "segments": segment_labels(reply.get("segments")),
-        "export_url": search_url([(n, v) for n, v in pairs if n not in ("page", "per_page")],
+        "export_url": search_url([(n, v) for n, v in pairs if n not in PAGING],
                                  path="/export.csv"),
     }

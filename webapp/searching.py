@@ -10,10 +10,8 @@ import threading
 from flask import Flask, current_app, request
 
 from indexer.search.errors import BadParameter
+from indexer.search.params import NAMES
 
-# The parameters of CONTRACT.md's /api/search; anything else in a query string is ignored.
-SEARCH_PARAMS = ("q", "department", "year", "type", "kind", "from", "to", "sort", "page", "per_page")
-FILTER_PARAMS = ("department", "year", "type", "kind", "from", "to")
 
 
 class RequestRefused(BadParameter):
@@ -26,8 +24,9 @@ class RequestRefused(BadParameter):
 
 
 class _ServiceHolder:
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, max_query_chars: int):
         self.index_dir = index_dir
+        self.max_query_chars = max_query_chars
         self._service = None
         self._lock = threading.Lock()
 
@@ -37,12 +36,13 @@ class _ServiceHolder:
                 if self._service is None:
                     from indexer.search.service import open_service
 
-                    self._service = open_service(self.index_dir)
+                    self._service = open_service(self.index_dir, self.max_query_chars)
         return self._service
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["bulletin_search"] = _ServiceHolder(app.config["INDEX_DIR"])
+    app.extensions["bulletin_search"] = _ServiceHolder(app.config["INDEX_DIR"],
+                                                       app.config["MAX_QUERY_CHARS"])
 
 
 def get_service():
@@ -62,7 +62,7 @@ def request_pairs() -> list[tuple[str, str]]:
             f"请求过长（超过 {limit} 字节），请缩短检索词或减少筛选条件。",
         )
     pairs = [(name, value) for name, value in request.args.items(multi=True)
-             if name in SEARCH_PARAMS and (value.strip() or name == "q")]
+             if name in NAMES and (value.strip() or name == "q")]
     max_chars = current_app.config["MAX_QUERY_CHARS"]
     for name, value in pairs:
         if name == "q" and len(value) > max_chars:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from indexer.search.params import MULTI_VALUED, NAMES
+
 Pairs = list[tuple[str, str]]
 
 # Parameters holding one value at most: choosing another replaces it.
-SINGLE_VALUED = ("q", "kind", "from", "to", "sort", "page", "per_page")
+SINGLE_VALUED = tuple(n for n in NAMES if n not in MULTI_VALUED)
 
 
 def search_url(pairs: Pairs, path: str = "/") -> str:

@@ -26,10 +26,11 @@ from whoosh.formats import Existence
 from . import analysis
 from .bitset import docs_to_mask, mask_to_docs
 from .errors import IndexOutdated, IndexUnreadable
+from .params import FACETS
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
 SCHEMA_VERSION = 3
-FACET_FIELDS = ("department", "year", "type", "kind")
+FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by publication date.
 _ORDINALS_PER_ISSUE = 10000

@@ -1,4 +1,7 @@
-"""The /api/search parameters (CONTRACT.md), validated into plain data.
+"""The search parameters (docs/interface.md), in one table, validated into plain data.
+
+``PARAMETERS`` is the one list of them: the CLI's search options, the web's parsing of a query
+string, its link helpers and the page's labels are all derived from it.
 
 Every problem is a ``BadParameter`` whose message names the parameter and what is wrong with it;
 nothing else is ever raised, whatever the input. Empty values count as absent, as an HTML form
@@ -20,10 +23,53 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MIN_YEAR, MAX_YEAR = 1900, 2100
-MULTI_VALUED = ("department", "year", "type")
-# Longer search texts are refused, by the API and the CLI alike: nobody types more, and a pasted
-# page of text would be a request for everything (the web page says so in Chinese first).
+# The default limit on a search text; a service is opened with its own (the web's MAX_QUERY_CHARS
+# setting). Longer texts are refused, by the API and the CLI alike: nobody types more, and a
+# pasted page of text would be a request for everything.
 MAX_QUERY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # as in a query string
+    label: str  # what the search page calls it
+    multi: bool = False  # may be given more than once (each value widens the filter)
+    facet: bool = False  # a facet of the reply, counted over the matches
+    filter: bool = False  # narrows the matches (a chip on the page, kept by "clear the query")
+    cli_help: str = ""  # the CLI's option help; empty: no option (q is the positional query)
+    cli_metavar: Optional[str] = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def cli_flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def cli_dest(self) -> str:
+        return {"from": "date_from", "to": "date_to"}.get(self.name, self.name)
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("q", "检索词"),
+    Parameter("department", "部门", multi=True, facet=True, filter=True,
+              cli_help="filter by department (repeatable; any written form)"),
+    Parameter("year", "年份", multi=True, facet=True, filter=True, cli_help="filter by year (repeatable)"),
+    Parameter("type", "栏目", multi=True, facet=True, filter=True,
+              cli_help="filter by section type (repeatable)"),
+    Parameter("kind", "类型", facet=True, filter=True, choices=KINDS, cli_help="weekly or monthly"),
+    Parameter("from", "起始日期", filter=True, cli_help="published on or after",
+              cli_metavar="YYYY-MM-DD"),
+    Parameter("to", "截止日期", filter=True, cli_help="published on or before", cli_metavar="YYYY-MM-DD"),
+    Parameter("sort", "排序", choices=SORTS, cli_help="order of the hits"),
+    Parameter("page", "页码", cli_help="page of the hits (from 1)", cli_metavar="N"),
+    Parameter("per_page", "每页条数", cli_help=f"hits a page (1 to {MAX_PER_PAGE})", cli_metavar="N"),
+)
+NAMES = tuple(p.name for p in PARAMETERS)
+LABELS = {p.name: p.label for p in PARAMETERS}
+FACETS = tuple(p.name for p in PARAMETERS if p.facet)
+FILTERS = tuple(p.name for p in PARAMETERS if p.filter)
+MULTI_VALUED = tuple(p.name for p in PARAMETERS if p.multi)
+PAGING = ("page", "per_page")
 
 
 @dataclass
@@ -72,7 +118,8 @@ def _year(value: str) -> str:
     return text
 
 
-def parse_params(pairs: Iterable[tuple[str, object]]) -> SearchParams:
+def parse_params(pairs: Iterable[tuple[str, object]],
+                 max_query_chars: int = MAX_QUERY_CHARS) -> SearchParams:
     """Read (name, value) pairs, as a query string gives them; unknown names are ignored."""
     p = SearchParams()
     for name, raw in pairs:
@@ -109,6 +156,6 @@ def parse_params(pairs: Iterable[tuple[str, object]]) -> SearchParams:
             p.page = _int("page", value, 1, MAX_PAGE)
         elif name == "per_page":
             p.per_page = _int("per_page", value, 1, MAX_PER_PAGE)
-    if len(p.q) > MAX_QUERY_CHARS:
-        raise BadParameter("q", f"too long ({len(p.q)} characters, at most {MAX_QUERY_CHARS})")
+    if len(p.q) > max_query_chars:
+        raise BadParameter("q", f"too long ({len(p.q)} characters, at most {max_query_chars})")
     return p

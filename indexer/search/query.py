@@ -21,8 +21,6 @@ from typing import Optional
 
 from ..parsing.departments import canonical_department
 from . import analysis
-# The service refuses longer queries (params.py); a caller that skips it (the bulletin view's
-# marker) still gets the input cut there, which bounds the work per request.
 from .params import MAX_QUERY_CHARS
 
 MAX_TERMS = 32  # distinct words; past that a query is not a search but a paste
@@ -107,8 +105,10 @@ def _split(q: str) -> list[tuple[str, bool, bool]]:
     return pieces
 
 
-def parse_query(q: str) -> ParsedQuery:
-    q = (q or "")[:MAX_QUERY_CHARS]
+def parse_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
+    # The service refuses longer queries (params.py); a caller that skips that check (the bulletin
+    # view's marker) still gets the input cut at the same limit, which bounds the work per request.
+    q = (q or "")[:max_chars]
     parsed = ParsedQuery()
     pending_or = False
     seen: set[Term] = set()

@@ -25,12 +25,13 @@ from typing import Callable, Iterable, Optional
 from . import analysis, bitset, engine, plan, store
 from . import snippets as snip
 from .errors import IndexOutdated, IndexProblem
-from .params import SearchParams, parse_params
+from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
 from .query import ParsedQuery, parse_query
 
 __all__ = ["SearchService", "open_service"]
 
 RECHECK_SECONDS = 1.0  # how often to retry an index that could not be opened
+EXPORT_LIMIT = 5000  # most hits one export returns, unless the service is opened with another
 FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
 
 
@@ -55,8 +56,9 @@ class _Matches:
 
 
 class SearchService:
-    def __init__(self, index_dir):
+    def __init__(self, index_dir, max_query_chars: int = MAX_QUERY_CHARS):
         self.index_dir = Path(index_dir)
+        self.max_query_chars = max_query_chars
         self._snapshot: Optional[engine.Snapshot] = None
         self._stamp: tuple = ()
         self._checked = float("-inf")
@@ -127,8 +129,8 @@ class SearchService:
     def search_params(self, pairs: Iterable[tuple[str, object]]) -> dict:
         """The /api/search reply (CONTRACT.md) plus ``segments``; raises only BadParameter."""
         started = time.perf_counter()
-        params = parse_params(pairs)
-        parsed = parse_query(params.q)
+        params = parse_params(pairs, self.max_query_chars)
+        parsed = parse_query(params.q, self.max_query_chars)
         reply = {"query": params.q, "total": 0, "page": params.page, "per_page": params.per_page,
                  "took_ms": 0.0, "facets": {f: [] for f in engine.FACET_FIELDS}, "hits": [],
                  "segments": _segments(parsed)}
@@ -144,10 +146,10 @@ class SearchService:
         reply["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return reply
 
-    def export_hits(self, pairs: Iterable[tuple[str, object]], limit: int = 5000) -> list[dict]:
+    def export_hits(self, pairs: Iterable[tuple[str, object]], limit: int = EXPORT_LIMIT) -> list[dict]:
         """Every hit of a search (paging parameters ignored), best first, at most ``limit``."""
-        params = parse_params((n, v) for n, v in pairs if n not in ("page", "per_page"))
-        parsed = parse_query(params.q)
+        params = parse_params(((n, v) for n, v in pairs if n not in PAGING), self.max_query_chars)
+        parsed = parse_query(params.q, self.max_query_chars)
         matches = self._run(params, parsed)
         if matches is None:
             return []
@@ -179,7 +181,7 @@ class SearchService:
         """Where a query's words stand in a text, marked exactly as the snippets mark them (full-
         and half-width alike, departments in their every form where they name the department);
         None when the query marks nothing. For the bulletin view's ``?q=``."""
-        parsed = parse_query(q)
+        parsed = parse_query(q, self.max_query_chars)
         if parsed.is_empty:
             return None
         hl = snip.highlighter_for(parsed)
@@ -235,8 +237,8 @@ class SearchService:
         return picked[offset:]
 
 
-def open_service(index_dir) -> SearchService:
-    return SearchService(index_dir)
+def open_service(index_dir, max_query_chars: int = MAX_QUERY_CHARS) -> SearchService:
+    return SearchService(index_dir, max_query_chars=max_query_chars)
 
 
 # --- pure steps over one snapshot ---------------------------------------------------------------

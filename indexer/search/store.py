@@ -42,6 +42,13 @@ _GEN_RE = re.compile(r"^gen-(\d{6})$")
 _TMP_RE = re.compile(r"^\..+\.(\d+)\.tmp$")  # write_json_atomic's and swap_in's temporaries
 _ISSUE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 RETIRED_KEEP_SECONDS = 120  # searchers re-check the pointer every second; give them ample time
+DEFAULT_INDEX_DIR = "index_data"
+
+
+def default_index_dir() -> str:
+    """Where the index lives unless a caller says otherwise: $BULLETIN_INDEX_DIR, else index_data.
+    The one place both the CLI and the web read it."""
+    return os.environ.get("BULLETIN_INDEX_DIR") or DEFAULT_INDEX_DIR
 
 
 def write_json_atomic(path: Path, data) -> None:

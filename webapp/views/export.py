@@ -54,8 +54,7 @@ def csv_bytes(hits: list[dict], site: str) -> bytes:
 @bp.get("/export.csv")
 def export_csv():
     # a bad parameter reaches webapp.errors, which answers 400 with the page's Chinese message
-    pairs = [(n, v) for n, v in request_pairs() if n not in ("page", "per_page")]
-    hits = get_service().export_hits(pairs, limit=current_app.config["EXPORT_LIMIT"])
+    hits = get_service().export_hits(request_pairs(), limit=current_app.config["EXPORT_LIMIT"])
     query = request.args.get("q", "").strip()
     name = f"公报检索_{query[:30] or '全部'}_{date.today().isoformat()}.csv"
     name = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
