@@ -10,7 +10,7 @@ DEMO_ISSUES ?= 60
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser index-demo bench clean
+.PHONY: run test lint install install-test browser index-demo bench clean
 
 # Debian and Ubuntu ship python3 without venv (the python3-venv package): install it when root.
 $(BIN)/python:
@@ -52,6 +52,10 @@ run: install
 
 test: install-test browser
 	$(BIN)/python -m pytest
+
+# A small rule set (pyproject.toml's [tool.ruff]): mistakes, not style.
+lint: install-test
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -16,7 +16,6 @@ import os
 import platform
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,9 +122,9 @@ def query_over_http(index_dir: Path, repeat: int) -> tuple[list[float], int]:
                 connection.request("GET", "/healthz")
                 if connection.getresponse().status == 200:
                     break
-            except OSError:
+            except OSError as e:
                 if time.time() > deadline:
-                    raise RuntimeError("server did not start")
+                    raise RuntimeError("server did not start") from e
                 time.sleep(0.2)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         paths = ["/api/search?" + urllib.parse.urlencode(params) for params in STAFF_QUERIES]

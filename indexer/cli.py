@@ -43,8 +43,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .search.indexing import index_paths
     from .progress import progress_for_terminal
+    from .search.indexing import index_paths
 
     missing = [p for p in args.paths if not os.path.exists(p)]
     for path in missing:
@@ -64,8 +64,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search.service import open_service, public_reply
     from .parsing.render import results_as_text
+    from .search.service import open_service, public_reply
 
     params = search_pairs(args)
     service = open_service(args.index_dir)

@@ -9,10 +9,16 @@ import pytest
 
 from indexer.demo import content
 from indexer.demo.archive import archive_manifest, write_demo_archive
-from indexer.demo.bulletin import (MONTHLY, WEEKLY, generate_issues, issue_calendar, issue_text,
-                                   series_calendar, space_numbers)
-from indexer.demo.pdf import (BODY_SIZE, EM, MEASURE, RED, break_lines, layout_issue, text_width,
-                              write_issue_pdf)
+from indexer.demo.bulletin import (
+    MONTHLY,
+    WEEKLY,
+    generate_issues,
+    issue_calendar,
+    issue_text,
+    series_calendar,
+    space_numbers,
+)
+from indexer.demo.pdf import BODY_SIZE, EM, MEASURE, RED, break_lines, layout_issue, text_width, write_issue_pdf
 from indexer.parsing.departments import CANONICAL_DEPARTMENTS, find_departments
 
 KNOWN_TYPES = set(content.SECTION_TYPES.values())

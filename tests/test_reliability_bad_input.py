@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parsing import reading
 from indexer.cli import main
 from indexer.demo.archive import archive_manifest, write_demo_archive
+from indexer.parsing import reading
 from indexer.search.service import open_service
 
 GOOD_ISSUES = 5

@@ -7,7 +7,6 @@ No hook in the product code: the kill points are found by watching the index fol
 new generation, the parsed bulletins appearing) plus a few fixed delays."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -81,7 +80,12 @@ def _spawn(args: list[str]) -> subprocess.Popen:
 
 def _kill_when(child: subprocess.Popen, ready) -> str:
     """Poll ``ready()`` every 2 ms (bounded) and kill -9 the child the moment it is true; returns
-    what happened, for the assertion messages."""
+    what happened, for the assertion messages. The child's pipes are closed either way."""
+    with child:
+        return _kill_child_when(child, ready)
+
+
+def _kill_child_when(child: subprocess.Popen, ready) -> str:
     deadline = time.monotonic() + WAIT_LIMIT
     while time.monotonic() < deadline:
         if child.poll() is not None:
@@ -211,6 +215,8 @@ def test_a_live_writers_lock_is_respected_and_a_stopped_writer_killed_later_is_c
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(WAIT_LIMIT)
+        child.stdout.close()
+        child.stderr.close()
     assert main(["index", *args]) == 0  # the dead writer's lock is cleared
     assert replies(ix) == archive["before"] and not (ix / store.LOCK).exists()
 

@@ -6,8 +6,6 @@ import io
 import re
 import sys
 
-import pytest
-
 from indexer.cli import main
 from indexer.demo.archive import write_demo_archive
 from indexer.progress import ProgressBar, progress_for_terminal

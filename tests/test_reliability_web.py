@@ -180,11 +180,11 @@ def test_hostile_issue_paths_are_never_a_500_nor_a_file_outside_the_archive(clie
 
 def test_the_real_issue_and_its_source_are_served(client, archive):
     assert client.get(f"/issues/{ISSUE_ID}").status_code == 200
-    source = client.get(f"/issues/{ISSUE_ID}/source")
-    assert source.status_code == 200 and "琵琶湖测试词".encode() in source.get_data()
-    # the original .txt holds the markup raw: it must never be served as a page a browser runs
-    assert source.mimetype == "text/plain" and source.headers["X-Content-Type-Options"] == "nosniff"
-    assert "script-src 'self'" in source.headers["Content-Security-Policy"]
+    with client.get(f"/issues/{ISSUE_ID}/source") as source:
+        assert source.status_code == 200 and "琵琶湖测试词".encode() in source.get_data()
+        # the original .txt holds the markup raw: it must never be served as a page a browser runs
+        assert source.mimetype == "text/plain" and source.headers["X-Content-Type-Options"] == "nosniff"
+        assert "script-src 'self'" in source.headers["Content-Security-Policy"]
 
 
 # ------------------------------------------------------------------------------- oversized input

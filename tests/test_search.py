@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.search.analysis import compact, segments
+from indexer.search.errors import BadParameter
 from indexer.search.indexing import index_paths
 from indexer.search.params import MAX_QUERY_CHARS
-from indexer.search.errors import BadParameter
 from indexer.search.service import open_service
 from tests.test_index_samples import parse_sample, sample_bulletins, write_samples
 

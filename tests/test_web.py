@@ -158,7 +158,9 @@ def test_facet_link_toggles_the_filter_and_shows_a_removable_chip(client):
     assert 'class="chip"' in filtered and "部门：应急管理厅" in filtered
     chip_remove = re.search(r'<span>部门：应急管理厅</span><a href="([^"]+)"', filtered).group(1)
     assert chip_remove == "/?q=%E7%AA%97%E5%8F%A3"
-    total = lambda page: int(re.search(r"找到 <strong>(\d+)</strong>", page).group(1))
+    def total(page):
+        return int(re.search(r"找到 <strong>(\d+)</strong>", page).group(1))
+
     assert total(filtered) < total(html)
 
 
@@ -238,7 +240,8 @@ def test_security_headers_on_every_kind_of_response(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff", url
         assert "default-src 'self'" in response.headers["Content-Security-Policy"], url
         assert "script-src 'self'" in response.headers["Content-Security-Policy"], url
-    assert client.get("/issues/2022-w40/source").headers["X-Content-Type-Options"] == "nosniff"
+    with client.get("/issues/2022-w40/source") as source:  # closes the file it streams
+        assert source.headers["X-Content-Type-Options"] == "nosniff"
 
 
 # ---------------------------------------------------------------------------------- bulletin view
@@ -289,17 +292,17 @@ def test_404_page_is_chinese_html(client):
 
 
 def test_source_sends_the_original_pdf_inline(client):
-    response = client.get("/issues/2022-w40/source")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.get_data().startswith(b"%PDF")
-    assert response.headers["Content-Disposition"].startswith("inline")
+    with client.get("/issues/2022-w40/source") as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.get_data().startswith(b"%PDF")
+        assert response.headers["Content-Disposition"].startswith("inline")
 
 
 def test_source_of_a_text_bulletin_is_plain_text(client):
     reply = client.get("/api/search", query_string={"q": "测试材料"}).get_json()
-    response = client.get(f"/issues/{reply['hits'][0]['issue_id']}/source")
-    assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset, not two
+    with client.get(f"/issues/{reply['hits'][0]['issue_id']}/source") as response:
+        assert response.status_code == 200 and response.mimetype == "text/plain"
+        assert response.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset, not two
 
 
 def test_source_of_a_gb18030_text_says_its_own_charset(corpus_dir, tmp_path):
@@ -308,9 +311,9 @@ def test_source_of_a_gb18030_text_says_its_own_charset(corpus_dir, tmp_path):
 
     index_paths([str(corpus_dir / "bad" / "gb18030.txt")], str(tmp_path / "index"), workers=0)
     gb_client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
-    response = gb_client.get("/issues/2022-w14/source")
-    assert response.headers["Content-Type"] == "text/plain; charset=gb18030"
-    assert "窗口工作周报" in response.get_data().decode("gb18030")
+    with gb_client.get("/issues/2022-w14/source") as response:
+        assert response.headers["Content-Type"] == "text/plain; charset=gb18030"
+        assert "窗口工作周报" in response.get_data().decode("gb18030")
 
 
 # ---------------------------------------------------------------------------------- CSV export

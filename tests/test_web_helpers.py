@@ -86,7 +86,9 @@ def test_segment_labels_read_the_shapes_a_segmentation_may_take():
 
 def test_highlight_escapes_the_text_and_adds_only_marks():
     text = "提供<b>上门服务</b> & 更多"
-    spans = lambda t: [(t.index("<b>"), t.index("<b>") + 3), (t.index("上门服务"), t.index("上门服务") + 4)]
+    def spans(t):
+        return [(t.index("<b>"), t.index("<b>") + 3), (t.index("上门服务"), t.index("上门服务") + 4)]
+
     html = highlight(text, spans)
     assert isinstance(html, Markup)
     assert html == "提供<mark>&lt;b&gt;</mark><mark>上门服务</mark>&lt;/b&gt; &amp; 更多"

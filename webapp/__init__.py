@@ -30,9 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from . import errors, searching, security
-    from .views import api, export, health, issues, search
-
     from .highlight import snippet_html
+    from .views import api, export, health, issues, search
 
     app.add_template_filter(snippet_html)
     searching.init_app(app)

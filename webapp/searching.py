@@ -13,7 +13,6 @@ from indexer.search.errors import BadParameter
 from indexer.search.params import NAMES
 
 
-
 class RequestRefused(BadParameter):
     """A request the web layer turns away before searching (too long); ``chinese`` is the
     sentence the page shows, ``str()`` the API's message."""

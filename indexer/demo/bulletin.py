@@ -258,7 +258,7 @@ class _IssueWriter:
 
     # ---- document structure
     def weekly(self) -> None:
-        s, st = self.slot, self.style
+        s = self.slot
         self._header()
         self.h1(C.H_STATS_WEEKLY)
         self.section((C.H_STATS_WEEKLY,), [self._weekly_stats()], [])

@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .errors import (IndexBusy, IndexDamaged, IndexFolderUnusable,
-                     IndexPointerDamaged)
+from .errors import IndexBusy, IndexDamaged, IndexFolderUnusable, IndexPointerDamaged
 
 try:
     import fcntl
