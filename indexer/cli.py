@@ -1,6 +1,6 @@
 """The ``bulletin-search`` command line: validates arguments, calls one library function, reports.
 
-Exit status (CONTRACT.md): 0 success; 1 some input was refused (the rest was still done); 2 bad usage.
+Exit status (docs/interface.md): 0 success; 1 some input was refused (the rest was still done); 2 bad usage.
 Every refusal is one line on stderr naming the file and the reason.
 """
 from __future__ import annotations

@@ -134,7 +134,7 @@ def test_clicking_a_department_facet_changes_counts_and_results(page, base_url):
     after_total, after_facets = total_shown(page), all_facet_counts(page)
     after_hits = page.locator(".hit-title a").evaluate_all("links => links.map(a => a.href)")
     assert after_total == before_facets["department"]["应急管理厅"] < before_total
-    # Each facet counts over the query and the *other* filters (CONTRACT.md), so the department
+    # Each facet counts over the query and the *other* filters (docs/interface.md), so the department
     # facet keeps its numbers while the year, type and kind counts follow the new filter.
     assert after_facets["department"] == before_facets["department"]
     assert after_facets != before_facets and after_hits != before_hits

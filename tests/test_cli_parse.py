@@ -1,4 +1,4 @@
-"""`bulletin-search parse`: the JSON shape of CONTRACT.md, and bad input refused in one clear line."""
+"""`bulletin-search parse`: the JSON shape of docs/interface.md, and bad input refused in one clear line."""
 from __future__ import annotations
 
 import json

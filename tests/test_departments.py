@@ -1,4 +1,4 @@
-"""Which provincial departments a text names (the department facet), DOMAIN.md's table and traps."""
+"""Which provincial departments a text names (the department facet), as docs/bulletins.md lists them, traps included."""
 from __future__ import annotations
 
 import pytest

@@ -42,7 +42,7 @@ class Block:
 @dataclass(frozen=True)
 class DemoSection:
     heading: tuple[str, ...]  # heading path, level-1 title first (untitled blocks add nothing)
-    type: str  # the section type facet DOMAIN.md's table gives
+    type: str  # the section type facet docs/bulletins.md's table gives
     departments: tuple[str, ...]  # canonical names, first named first
     paragraphs: tuple[str, ...]  # the section's paragraphs as written, markers kept, no PDF spacing
 
@@ -53,7 +53,7 @@ class DemoSection:
 
 @dataclass(frozen=True)
 class Style:
-    """How one year's issues are typeset: the drift DOMAIN.md describes."""
+    """How one year's issues are typeset: the drift docs/bulletins.md describes."""
 
     level2: str  # "full" （一） or "half" (一)
     item: str  # "full" （1）, "half" (1) or "dot" 1.

@@ -19,7 +19,7 @@ WEEKLY_TITLE = "窗口工作周报"
 MONTHLY_TITLE = "政务窗口月报"
 WEEKLY_SUBTITLE = "政务服务工作"
 
-# Level-1 and level-2 headings and the section type each one names (DOMAIN.md's table).
+# Level-1 and level-2 headings and the section type each one names (docs/bulletins.md's table).
 H_STATS_WEEKLY = "省级政务服务事项受理办理情况"
 H_WINDOW_NEWS = "窗口工作动态"
 H_BUSINESS_ENV = "优化营商环境工作开展情况"
@@ -60,7 +60,7 @@ def section_type(heading_path) -> str:
 
 
 def written_forms_of(canonical: str) -> tuple[str, ...]:
-    """The canonical name and the short forms DOMAIN.md lists (the ones bulletins really use)."""
+    """The canonical name and the short forms docs/bulletins.md lists (the ones bulletins really use)."""
     return (canonical,) + DEPARTMENT_ALIASES.get(canonical, ())
 
 

@@ -1,6 +1,6 @@
 """Provincial departments: canonical names, the other forms bulletins write them in, and finding them.
 
-The table is DOMAIN.md's. The search side uses ``written_forms`` to expand a department query to
+The table is docs/bulletins.md's. The search side uses ``written_forms`` to expand a department query to
 every form, the parser uses ``find_departments`` to fill the department facet.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ DEPARTMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "四川省税务局": ("省税务局", "国家税务总局四川省税务局"),
     "四川消防救援总队": ("省消防救援总队",),
     "省政府办公厅": ("四川省人民政府办公厅", "省人民政府办公厅"),
-    # single short names in DOMAIN.md, but their full names turn up too
+    # single short names in docs/bulletins.md, but their full names turn up too
     "退役军人事务厅": ("省退役军人事务厅", "省退役军人厅"),
     "省医保局": ("四川省医疗保障局", "省医疗保障局"),
     "省残联": ("四川省残疾人联合会", "省残疾人联合会"),

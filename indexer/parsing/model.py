@@ -1,6 +1,6 @@
 """The parsed form of one bulletin: plain data shared by the parser, the index and the web.
 
-Nothing here does I/O; ``to_dict`` gives exactly the JSON shape of CONTRACT.md's ``parse``.
+Nothing here does I/O; ``to_dict`` gives exactly the JSON shape ``parse --format json`` prints (docs/interface.md).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The section-type facet: which heading names which type (DOMAIN.md's table)."""
+"""The section-type facet: which heading names which type (docs/bulletins.md's table)."""
 from __future__ import annotations
 
 import re

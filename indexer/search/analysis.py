@@ -1,19 +1,21 @@
 """Text analysis for the index, independent of any search engine.
 
-Two views of the same text, each a stream of ``Token(text, pos, start, end)`` where ``pos`` is a
-token index (for phrases) and ``text[start:end]`` is the token as written:
+What a section gives the index (all folded: full-/half-width forms and case, one character at a
+time, so offsets stay those of the original text; no stemming, no stop words, which lose Chinese
+meaning):
 
-* ``word_tokens``: jieba words in search mode. A compound's sub-words (行政 许可 of 行政许可)
-  share the compound's position, so the main words keep consecutive positions and a phrase of
-  main words still matches. Used for ranking.
-* ``bigram_tokens``: overlapping character bigrams of every run of letters/digits/CJK, whitespace
-  skipped, punctuation ending a run; the last character of each run is also emitted alone so a
-  one-character query can be answered by a prefix lookup. A word occurs as a substring of a run
-  exactly when its bigrams occur as a phrase, so recall never depends on how jieba cut a sentence
-  (Ctrl+F parity). Used for matching.
+* ``index_words``: jieba words in search mode, a compound's sub-words too (行政 许可 of 行政许可).
+  Ranking only: BM25 over these orders the matches; whether a section matches never depends on
+  how jieba cut its sentences.
+* ``index_bigrams``: the distinct character bigrams of every run of letters/digits/CJK
+  (whitespace skipped, punctuation ending a run). Candidates only: the engine looks a query run up
+  by its rarest bigrams and confirms each candidate by a substring test on
+* ``searchable_text``: the folded text without whitespace, the Ctrl+F view of the section. A run
+  occurs in a section exactly when it is a substring of this, so recall is Ctrl+F's.
 
-Both fold full-/half-width forms and case one character at a time, so offsets stay those of the
-original text. No stemming and no stop words: they lose Chinese meaning.
+``word_tokens`` and ``bigram_tokens`` are the same two views as token streams with positions and
+offsets (``Token(text, pos, start, end)``, ``text[start:end]`` the token as written), for Whoosh's
+analyzer contract and for the tests that pin the index terms against them.
 """
 from __future__ import annotations
 
@@ -77,7 +79,7 @@ def is_word_char(ch: str) -> bool:
 
 
 def compact(text: str) -> str:
-    """Folded text with whitespace removed: how the bulletins are compared (DOMAIN.md)."""
+    """Folded text with whitespace removed: how the bulletins are compared (docs/bulletins.md)."""
     return "".join(fold(text).split())
 
 

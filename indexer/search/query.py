@@ -1,4 +1,4 @@
-"""The query language of CONTRACT.md, read into plain data. Never raises on any input.
+"""The query language of docs/interface.md, read into plain data. Never raises on any input.
 
     words        all must match (AND); each is segmented like the text, and its segments may stand
                  apart (上门服务 finds 上门辅导服务) when every one is a word of two or more

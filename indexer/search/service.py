@@ -127,7 +127,7 @@ class SearchService:
     # --- the public calls --------------------------------------------------------------------
 
     def search_params(self, pairs: Iterable[tuple[str, object]]) -> dict:
-        """The /api/search reply (CONTRACT.md) plus ``segments``; raises only BadParameter."""
+        """The /api/search reply (docs/interface.md) plus ``segments``; raises only BadParameter."""
         started = time.perf_counter()
         params = parse_params(pairs, self.max_query_chars)
         parsed = parse_query(params.q, self.max_query_chars)
@@ -335,7 +335,7 @@ def _segments(parsed: ParsedQuery) -> list[dict]:
 
 
 def public_reply(reply: dict) -> dict:
-    """The /api/search reply as CONTRACT.md shows it. ``segments`` and each facet value's
+    """The /api/search reply as docs/interface.md shows it. ``segments`` and each facet value's
     ``selected`` flag are for the search page; API and CLI clients get the contract's keys."""
     public = {key: value for key, value in reply.items() if key != "segments"}
     public["facets"] = {name: [{"value": item["value"], "count": item["count"]} for item in items]

@@ -1,4 +1,4 @@
-"""GET /api/search: exactly CONTRACT.md's reply; a bad parameter is a 400 with {"error": …}
+"""GET /api/search: exactly the reply docs/interface.md describes; a bad parameter is a 400 with {"error": …}
 (webapp.errors turns it into that reply)."""
 from __future__ import annotations
 
