@@ -10,6 +10,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_DIR = Path(os.environ.get("BULLETIN_CORPUS_DIR") or REPO.parent / "shared" / "corpus")
 SAMPLE_NAMES = ("000_1d6bcb462de667dc", "002_791b0b33f42eefcb", "004_2038efc021b4be03")
+# corpus/bad/<name>: what its refusal line says (gb18030.txt is a good bulletin in another encoding)
+CORPUS_BAD = {
+    "empty.txt": "empty file",
+    "encrypted.pdf": "password-protected",
+    "image-named.pdf": "not a PDF at all",
+    "not-a-bulletin.txt": "not a bulletin",
+    "scanned.pdf": "needs OCR",
+    "truncated.pdf": "damaged PDF",
+}
 
 
 def corpus_available() -> bool:
@@ -27,3 +36,15 @@ def corpus_dir() -> Path:
     if not corpus_available():
         pytest.skip(f"the real bulletins are not at {CORPUS_DIR} (set BULLETIN_CORPUS_DIR)")
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def corpus_pdf_index(corpus_dir, tmp_path_factory) -> Path:
+    """The three public bulletins indexed from their PDFs, built once for the whole session.
+    Read-only: a test that changes an index builds its own."""
+    from indexer.search.indexing import index_paths
+
+    folder = tmp_path_factory.mktemp("corpus-pdf-index")
+    report = index_paths([str(corpus_dir / f"{name}.pdf") for name in SAMPLE_NAMES], str(folder))
+    assert (report.new, report.refused) == (3, []), report.summary()
+    return folder

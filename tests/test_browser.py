@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_NAMES
+from tests.conftest import REPO
 
 CHROMIUM = os.environ.get("BULLETIN_CHROMIUM") or "/usr/bin/chromium"
 OUTPUT = REPO / "test-output"
@@ -25,12 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def index_dir(corpus_dir, tmp_path_factory):
-    from indexer.search.indexing import index_paths
-
-    folder = tmp_path_factory.mktemp("browser-index")
-    index_paths([str(corpus_dir / f"{name}.pdf") for name in SAMPLE_NAMES], str(folder))
-    return folder
+def index_dir(corpus_pdf_index):
+    return corpus_pdf_index
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,7 @@ import pytest
 
 from indexer.cli import main
 
-from .conftest import needs_corpus
-
-BAD_REASONS = {
-    "empty.txt": "empty file",
-    "encrypted.pdf": "password-protected",
-    "image-named.pdf": "not a PDF at all",
-    "not-a-bulletin.txt": "not a bulletin",
-    "scanned.pdf": "needs OCR",
-    "truncated.pdf": "damaged PDF",
-}
+from .conftest import CORPUS_BAD, needs_corpus
 
 
 @needs_corpus
@@ -44,7 +35,7 @@ def test_parse_text_format_is_readable(corpus_dir, capsys):
 
 
 @needs_corpus
-@pytest.mark.parametrize("name,reason", sorted(BAD_REASONS.items()))
+@pytest.mark.parametrize("name,reason", sorted(CORPUS_BAD.items()))
 def test_bad_files_are_refused_in_one_line(corpus_dir, name, reason):
     path = corpus_dir / "bad" / name
     result = subprocess.run([sys.executable, "-m", "indexer.cli", "parse", str(path)],

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from indexer.search import engine, store
-from indexer.search.errors import IndexBusy, IndexUnreadable
+from indexer.search.errors import IndexUnreadable
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service
-from tests.test_index_samples import bulletin_to_json, parse_sample, sample_bulletins, write_samples
+from tests.samples import bulletin_to_json, parse_sample, sample_bulletins, write_samples
 
 
 def run(folder, index, **kw):
@@ -104,21 +102,6 @@ def test_rebuild_writes_a_new_generation_and_swaps_it_in(tmp_path):
     service.refresh(force=True)
     assert service.stats() == {"issues": 3, "sections": 9}
     assert service.search_params([("q", "上门")])["total"] == 3
-
-
-def test_a_second_writer_is_told_clearly_and_a_dead_writers_lock_is_cleared(tmp_path):
-    write_samples(tmp_path / "docs")
-    (tmp_path / "ix").mkdir()
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        (tmp_path / "ix" / store.LOCK).write_text(f"{sleeper.pid}\n")
-        with pytest.raises(IndexBusy, match=f"pid {sleeper.pid}"):
-            run(tmp_path / "docs", tmp_path / "ix")
-    finally:
-        sleeper.kill()
-        sleeper.wait()
-    report = run(tmp_path / "docs", tmp_path / "ix")  # the holder is dead now: stale lock cleared
-    assert report.new == 3 and not (tmp_path / "ix" / store.LOCK).exists()
 
 
 # Whoosh leaves open the table of contents it failed to read; the garbage collector closes it.

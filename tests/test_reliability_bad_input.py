@@ -12,19 +12,11 @@ from indexer.cli import main
 from indexer.demo.archive import archive_manifest, write_demo_archive
 from indexer.parsing import reading
 from indexer.search.service import open_service
+from tests.conftest import CORPUS_BAD
 
 GOOD_ISSUES = 5
 SEED = 606
 
-# corpus/bad/<name>: what the refusal line says (gb18030.txt is a good bulletin in another encoding)
-CORPUS_BAD = {
-    "empty.txt": "empty file",
-    "encrypted.pdf": "password-protected",
-    "image-named.pdf": "not a PDF at all",
-    "not-a-bulletin.txt": "not a bulletin",
-    "scanned.pdf": "needs OCR",
-    "truncated.pdf": "damaged PDF",
-}
 
 
 def _blank_pdf(path: Path, pages: int, text=None) -> None:

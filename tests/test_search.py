@@ -1,4 +1,4 @@
-"""The search service over a real Whoosh index of our own small bulletins (tests/test_index_samples):
+"""The search service over a real Whoosh index of our own small bulletins (tests/samples.py):
 the query language, Ctrl+F parity and facet counts checked by brute force, paging, sorting,
 filters, snippets, and that no query string ever raises."""
 from __future__ import annotations
@@ -10,12 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.search.analysis import compact, segments
+from indexer.search.analysis import compact
 from indexer.search.errors import BadParameter
 from indexer.search.indexing import index_paths
 from indexer.search.params import MAX_QUERY_CHARS
 from indexer.search.service import open_service
-from tests.test_index_samples import parse_sample, sample_bulletins, write_samples
+from tests.oracle import expected_matches, haystack
+from tests.samples import parse_sample, sample_bulletins, write_samples
 
 
 @pytest.fixture(scope="module")
@@ -34,32 +35,8 @@ def service(built):
 SECTIONS = [(b, s) for b in sample_bulletins() for s in b.sections]
 
 
-def haystack(section) -> str:
-    return compact(" ".join(section.heading) + "\n" + section.text)
-
-
 def brute_matches(words: list[str]) -> set[str]:
-    """What the query language promises for plain words: every segment of every word appears
-    (a department word: the section's department, or the word as typed)."""
-    from indexer.parsing.departments import canonical_department
-    found = set()
-    for _b, s in SECTIONS:
-        hay = haystack(s)
-        ok = True
-        for w in words:
-            dept = canonical_department(w)
-            if dept:
-                ok &= dept in s.departments or compact(w) in hay
-            else:
-                segs = segments(w)
-                # segments stand apart only when each is a word: 2+ characters, no digits
-                if len(segs) > 1 and all(len(g) > 1 and not re.search(r"\d", g) for g in segs):
-                    ok &= all(seg in hay for seg in segs)
-                else:
-                    ok &= compact(w) in hay
-        if ok:
-            found.add(s.id)
-    return found
+    return expected_matches([s for _b, s in SECTIONS], words)
 
 
 def ids(service, *pairs, **kw):

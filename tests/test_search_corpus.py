@@ -3,15 +3,13 @@
 sections, so the same checks hold for bulletins these tests have never seen."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from indexer.parsing.departments import canonical_department
-from indexer.search.analysis import compact, segments
+from indexer.search.analysis import compact
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service
 from tests.conftest import SAMPLE_NAMES, needs_corpus
+from tests.oracle import expected_matches
 
 pytestmark = needs_corpus
 
@@ -41,31 +39,8 @@ def sections(service):
     return out
 
 
-def haystack(section) -> str:
-    return compact(" ".join(section["heading"]) + "\n" + section["text"])
-
-
 def brute(sections, words, phrase=False):
-    found = set()
-    for _issue, s in sections:
-        hay = haystack(s)
-        ok = True
-        for w in words:
-            dept = canonical_department(w)
-            if dept:
-                ok &= dept in s["departments"] or compact(w) in hay
-            elif phrase:
-                ok &= compact(w) in hay
-            else:
-                segs = segments(w)
-                # segments stand apart only when each is a word: 2+ characters, no digits
-                if len(segs) > 1 and all(len(g) > 1 and not re.search(r"\d", g) for g in segs):
-                    ok &= all(seg in hay for seg in segs)
-                else:
-                    ok &= compact(w) in hay
-        if ok:
-            found.add(s["id"])
-    return found
+    return expected_matches([s for _issue, s in sections], words, phrase)
 
 
 def hit_ids(service, *pairs):

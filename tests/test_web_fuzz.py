@@ -8,8 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SAMPLE_NAMES
-
 PARAMS = ["q", "department", "year", "type", "kind", "from", "to", "sort", "page", "per_page", "zzz"]
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -24,13 +22,10 @@ values = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def client(corpus_dir, tmp_path_factory):
-    from indexer.search.indexing import index_paths
+def client(corpus_pdf_index):
     from webapp import create_app
 
-    folder = tmp_path_factory.mktemp("fuzz-index")
-    index_paths([str(corpus_dir / f"{name}.pdf") for name in SAMPLE_NAMES], str(folder))
-    return create_app({"TESTING": True, "INDEX_DIR": str(folder)}).test_client()
+    return create_app({"TESTING": True, "INDEX_DIR": str(corpus_pdf_index)}).test_client()
 
 
 @FUZZ
