@@ -1,10 +1,13 @@
 """A bounded load test of `bulletin-search serve`, loopback only.
 
-    python -m benchmarks.load [--issues 500] [--clients 32] [--seconds 30]
+    python -m benchmarks.load [--issues 500] [--clients 32] [--seconds 30] [--slow 200]
 
 Generates a demo archive, indexes it, starts the production server on 127.0.0.1, and lets N client
 threads send the staff queries (plus bulletin views and health checks) for a fixed time and a fixed
-maximum count. Reports throughput, latency percentiles, errors, and the server's memory sampled
+maximum count, while ``--slow`` more connections dribble a request one byte a second and never
+finish it (a slowloris, or stalled browsers on a bad line).
+
+Reports throughput, latency percentiles, errors, and the server's memory sampled
 every second (to show it stays flat). Appends the table to BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import http.client
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--issues", type=int, default=500)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--slow", type=int, default=200, help="slow connections held open meanwhile")
     parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
 
@@ -111,8 +116,40 @@ def main(argv: list[str] | None = None) -> int:
             first.getresponse().read()
         first.close()
 
+        slow_open = [0]  # slow connections open at the last count
+
+        def slow_clients() -> None:
+            """Hold ``args.slow`` connections, each sending one more byte of a request line every
+            second; one the server closes (its idle timeout) is opened again."""
+            start, dribble = b"GET /api/search?q=%E7%AA%97%E5%8F%A3 HTTP/1.1\r\nHost: x\r\n", b"X-Wait: 1\r\n"
+            socks: list[list] = []
+            while time.perf_counter() < stop_at:
+                while len(socks) < args.slow:
+                    try:
+                        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+                        sock.sendall(start)
+                        socks.append([sock, 0])
+                    except OSError:
+                        break
+                alive = []
+                for entry in socks:
+                    sock, sent = entry
+                    try:
+                        sock.sendall(dribble[sent % len(dribble):sent % len(dribble) + 1])
+                        entry[1] = sent + 1
+                        alive.append(entry)
+                    except OSError:
+                        sock.close()
+                socks = alive
+                slow_open[0] = len(socks)
+                time.sleep(1)
+            for sock, _ in socks:
+                sock.close()
+
         memory: list[float] = [rss_mb(server.pid)]
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        if args.slow:
+            threads.append(threading.Thread(target=slow_clients, name="slow"))
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -123,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
 
         table = "\n".join([
             "## Load test", "",
-            f"`python -m benchmarks.load --issues {args.issues} --clients {args.clients} --seconds {args.seconds:g}` "
-            f"against `bulletin-search serve` (waitress, 8 threads) on 127.0.0.1.", "",
-            "| clients | seconds | requests | errors | req/s | p50 ms | p95 ms | max ms |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
-            f"| {args.clients} | {elapsed:.0f} | {len(latencies)} | {len(errors)} | {len(latencies) / elapsed:.0f} | "
+            f"`python -m benchmarks.load --issues {args.issues} --clients {args.clients} --seconds {args.seconds:g} "
+            f"--slow {args.slow}` against `bulletin-search serve` (waitress, 8 threads) on 127.0.0.1.", "",
+            "| clients | slow connections held | seconds | requests | errors | req/s | p50 ms | p95 ms | max ms |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {args.clients} | {slow_open[0]} | {elapsed:.0f} | {len(latencies)} | {len(errors)} | "
+            f"{len(latencies) / elapsed:.0f} | "
             f"{percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.95):.1f} | {max(latencies):.1f} |",
             "",
             "Server memory (RSS, MB), after one warm-up pass over every URL, then sampled each second:",

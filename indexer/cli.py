@@ -111,7 +111,9 @@ def search_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from webapp.server import serve
 
-    serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads)
+    limits = {name: getattr(args, name) for name in ("connection_limit", "channel_timeout")
+              if getattr(args, name) is not None}  # unset: the server's own defaults
+    serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads, **limits)
     return EXIT_OK
 
 
@@ -154,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("serve", help="serve the web front-end with a production WSGI server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=8, help="requests answered at once (default 8)")
+    p.add_argument("--connection-limit", type=int,
+                   help="open connections accepted at once, idle or slow ones included (default 1000)")
+    p.add_argument("--channel-timeout", type=int, metavar="SECONDS",
+                   help="close a connection silent for this long (default 30)")
     p.add_argument("--index-dir", default=default_index_dir())
     p.set_defaults(run=cmd_serve)
 

@@ -74,3 +74,49 @@ def test_serve_answers_on_loopback_with_waitress(corpus_dir, tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+def _start_serve(index_dir, port: int, *extra: str) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "serve", "--port", str(port), "--index-dir", str(index_dir),
+         *extra], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except OSError:
+            assert server.poll() is None, server.stdout.read().decode()
+            time.sleep(0.2)
+    server.kill()
+    pytest.fail("server did not answer")
+
+
+@pytest.mark.slow
+def test_two_hundred_stalled_connections_do_not_lock_other_users_out(corpus_pdf_index):
+    """Waitress's default allows 100 connections and then stops accepting: a few dozen stalled
+    browsers (or a slowloris) locked everyone out. Stalled connections are cheap, so the limit is
+    high, and one silent for the channel timeout is closed."""
+    port = free_port()
+    server = _start_serve(corpus_pdf_index, port, "--channel-timeout", "3")
+    stalled = []
+    try:
+        for _ in range(200):  # half a request line each, then nothing
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"GET /api/search?q=%E7%AA%97 HT")
+            stalled.append(sock)
+        for _ in range(5):  # meanwhile everyone else is answered
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E4%B8%8A%E9%97%A8",
+                                        timeout=10) as reply:
+                assert json.load(reply)["total"] >= 1
+        # a connection silent past the timeout is closed by the server (EOF), not kept forever
+        stalled[0].settimeout(20)
+        assert stalled[0].recv(1024) == b""
+    finally:
+        for sock in stalled:
+            sock.close()
+        server.terminate()
+        server.wait(timeout=10)
+        log = server.stdout.read().decode()
+        server.stdout.close()
+    assert "connection limit" not in log, log

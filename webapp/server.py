@@ -30,8 +30,19 @@ def _lenient_channel():
     return LenientChannel
 
 
-def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve the app over ``index_dir`` until interrupted. Bound to loopback unless told otherwise."""
+# Slow and idle clients. A connection that has not sent a whole request holds no worker thread, only a
+# socket in waitress's event loop, so many of them are cheap: the limit is set far above waitress's
+# default of 100, which a few dozen stalled browsers or a slowloris reach, after which the server
+# stops accepting anyone. The loop polls (select() stops at 1024 descriptors), and a connection
+# silent for CHANNEL_TIMEOUT seconds is closed, checked every few seconds rather than every 30.
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT = 30
+
+
+def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
+          connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
+    """Serve the app over ``index_dir`` until interrupted. Bound to loopback unless told otherwise;
+    beyond it, put a reverse proxy in front (README, "Serving beyond this machine")."""
     from waitress import create_server
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
@@ -43,7 +54,9 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
         stats = get_service().stats()
     server = create_server(app, host=host, port=port, threads=threads, ident="bulletin-search",
                            # a search URL is short; anything huge is refused before it reaches Flask
-                           max_request_header_size=64 * 1024, max_request_body_size=1024 * 1024)
+                           max_request_header_size=64 * 1024, max_request_body_size=1024 * 1024,
+                           connection_limit=connection_limit, channel_timeout=channel_timeout,
+                           cleanup_interval=max(1, min(10, channel_timeout // 2)), asyncore_use_poll=True)
     channel = _lenient_channel()
     # one listener, or one per address when a host name resolves to several (IPv4 and IPv6)
     listeners = server.map.values() if isinstance(server, MultiSocketServer) else [server]
