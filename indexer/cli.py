@@ -77,8 +77,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if reply.get("notice"):
         print(f"warning: {reply['notice']}", file=sys.stderr)
     elif health["issues"] == 0:
-        print(f"warning: the index in {args.index_dir} holds no bulletins yet; "
+        # nothing was searched: a script must not take this for "no matches"
+        print(f"error: the index in {args.index_dir} holds no bulletins yet; "
               "run `bulletin-search index PATH…` first", file=sys.stderr)
+        return EXIT_REFUSED
     if args.format == "json":
         json.dump(public_reply(reply), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -106,6 +108,30 @@ def search_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
         values = given if isinstance(given, list) else [] if given is None else [given]
         pairs += [(param.name, str(value)) for value in values]
     return pairs
+
+
+def cmd_issues(args: argparse.Namespace) -> int:
+    from .parsing.render import issues_as_text
+    from .search.params import check_year
+    from .search.service import open_service
+
+    year = check_year(args.year) if args.year else None  # a BadParameter: main() says it
+    service = open_service(args.index_dir)
+    health = service.health()
+    if health["status"] == "error":
+        print(f"error: {args.index_dir}: {health['problem']}", file=sys.stderr)
+        return EXIT_REFUSED
+    if health["issues"] == 0:
+        print(f"error: the index in {args.index_dir} holds no bulletins yet; "
+              "run `bulletin-search index PATH…` first", file=sys.stderr)
+        return EXIT_REFUSED
+    issues = service.issues(year=year, kind=args.kind)
+    if args.format == "json":
+        json.dump({"issues": issues}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(issues_as_text(issues))
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -152,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.add_argument("--index-dir", default=default_index_dir())
     p.set_defaults(run=cmd_search)
+
+    p = commands.add_parser("issues", help="list the indexed issues, newest first")
+    p.add_argument("--year", help="only the issues of this year (YYYY)")
+    p.add_argument("--kind", choices=("周报", "月报"))
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--index-dir", default=default_index_dir())
+    p.set_defaults(run=cmd_issues)
 
     p = commands.add_parser("serve", help="serve the web front-end with a production WSGI server")
     p.add_argument("--host", default="127.0.0.1")

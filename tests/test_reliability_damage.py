@@ -165,7 +165,7 @@ def test_an_incremental_run_over_a_cut_short_segment_stops_in_one_line_and_chang
 
 
 def test_searching_where_no_index_was_built_says_so(tmp_path, capsys):
-    assert main(["search", "窗口", "--index-dir", str(tmp_path / "nowhere")]) == 0
+    assert main(["search", "窗口", "--index-dir", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds no bulletins" in err[0] and "bulletin-search index" in err[0], err
 

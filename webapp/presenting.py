@@ -10,7 +10,7 @@ import math
 from indexer.parsing.departments import canonical_department
 from indexer.search.params import FACETS, FILTERS, LABELS, PAGING
 
-from .urls import Pairs, on_page, paragraph_url, search_url, toggled, with_value, without
+from .urls import Pairs, on_page, paragraph_link, search_url, toggled, with_value, without
 
 SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))
 
@@ -90,7 +90,6 @@ def pagination(reply: dict, pairs: Pairs) -> dict:
 
 
 def hit_views(reply: dict, pairs: Pairs) -> list[dict]:
-    query = reply.get("query") or ""
     chosen = [v for n, v in pairs if n == "department"]
     views = []
     for hit in reply["hits"]:
@@ -99,7 +98,7 @@ def hit_views(reply: dict, pairs: Pairs) -> list[dict]:
             selected = any(_same_value("department", c, department) for c in chosen)
             badges.append({"name": department, "selected": selected,
                            "url": search_url(toggled(pairs, "department", department, selected))})
-        views.append({**hit, "paragraph_link": paragraph_url(hit["url"], query),
+        views.append({**hit, "paragraph_link": paragraph_link(hit["url"], pairs),
                       "department_badges": badges})
     return views
 

@@ -44,3 +44,14 @@ def paragraph_url(url: str, query: str) -> str:
         return url
     path, hash_mark, fragment = url.partition("#")
     return f"{path}?{urlencode([('q', query)])}{hash_mark}{fragment}"
+
+
+def paragraph_link(url: str, pairs: Pairs) -> str:
+    """A hit's ``/issues/<id>#<paragraph>`` carrying the whole search it came from (query, every
+    filter, sort, page), so the bulletin view highlights the query and its 返回检索结果 goes back
+    to exactly that search."""
+    kept = [(n, v) for n, v in pairs if str(v).strip()]
+    if not kept:
+        return url
+    path, hash_mark, fragment = url.partition("#")
+    return f"{path}?{urlencode(kept)}{hash_mark}{fragment}"

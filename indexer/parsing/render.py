@@ -41,3 +41,14 @@ def results_as_text(reply: dict) -> str:
         out.append(f"     {hit['type']} | {departments} | {hit['url']}{page}")
         out.append(f"     {_plain(hit['snippet'])}")
     return "\n".join(out) + "\n"
+
+
+def issues_as_text(issues: list[dict]) -> str:
+    """The issue list, one line an issue: id, title and number, total, published, period, sections."""
+    out = [f"{len(issues)} issues"]
+    for item in issues:
+        total = f"总第{item['total_number']}期" if item.get("total_number") else "-"
+        period = " – ".join(item.get("period") or []) or "-"
+        out.append(f"{item['id']:<10} {item['title']}  {total}  "
+                   f"published {item['published']}  period {period}  {item['sections']} sections")
+    return "\n".join(out) + "\n"

@@ -110,6 +110,11 @@ def _date(name: str, value: str) -> date:
         raise BadParameter(name, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def check_year(value: str) -> str:
+    """A year as the index holds it (``"2022"``), or BadParameter naming ``year``."""
+    return _year(value)
+
+
 def _year(value: str) -> str:
     text = value.strip()
     if not (len(text) == 4 and text.isascii() and text.isdigit()

@@ -5,6 +5,9 @@
     service.export_hits(pairs, limit=5000)   -> every hit, no paging (CSV export)
     service.issue("2022-w40")                -> Bulletin.to_dict() of the whole issue, or None
     service.source_file("2022-w40")          -> path of the original file, or None
+    service.issues()                         -> summaries of every issue, newest first (往期目录)
+    service.neighbours("2022-w40")           -> (previous, next) summary of the same kind
+    service.last_updated()                   -> when the index last took in a bulletin (epoch)
     service.stats()                          -> {"issues": N, "sections": M}
     service.health()                         -> stats with "status" (ok, degraded, error), "problem"
     service.marker("上门服务")                -> text -> spans to mark, as in the snippets
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from . import analysis, bitset, engine, plan, store
+from . import analysis, bitset, catalog, engine, plan, store
 from . import snippets as snip
 from .errors import IndexOutdated, IndexProblem
 from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
@@ -64,6 +67,7 @@ class SearchService:
         self._checked = float("-inf")
         self._lock = threading.Lock()
         self.problem: Optional[str] = None  # why the index cannot be searched, for the user
+        self._catalog = catalog.Catalog()
         analysis.jieba_tokenizer()  # pay the dictionary load now, not in the first request
         self.refresh(force=True)
 
@@ -147,13 +151,14 @@ class SearchService:
         return reply
 
     def export_hits(self, pairs: Iterable[tuple[str, object]], limit: int = EXPORT_LIMIT) -> list[dict]:
-        """Every hit of a search (paging parameters ignored), best first, at most ``limit``."""
+        """Every hit of a search (paging parameters ignored), best first, at most ``limit``; each
+        also holds ``paragraph_text``, the whole paragraph its snippet comes from (for citing)."""
         params = parse_params(((n, v) for n, v in pairs if n not in PAGING), self.max_query_chars)
         parsed = parse_query(params.q, self.max_query_chars)
         matches = self._run(params, parsed)
         if matches is None:
             return []
-        return _hits(matches, self._ordered(matches, params, 0, max(0, int(limit))))
+        return _hits(matches, self._ordered(matches, params, 0, max(0, int(limit))), full_text=True)
 
     def issue(self, issue_id: str) -> Optional[dict]:
         gen = self._generation()
@@ -166,6 +171,18 @@ class SearchService:
             return None
         path = ((bulletin.get("issue") or {}).get("source") or {}).get("path")
         return path if path and os.path.isfile(path) else None
+
+    def issues(self, year: Optional[str] = None, kind: Optional[str] = None) -> list[dict]:
+        """Summaries of the indexed issues (id, kind, year, number, total_number, published,
+        period, title, sections), newest first; ``year``/``kind`` narrow the list."""
+        return catalog.filtered(self._catalog.summaries(self._generation()), year, kind)
+
+    def neighbours(self, issue_id: str) -> tuple[Optional[dict], Optional[dict]]:
+        return catalog.neighbours(self.issues(), issue_id)
+
+    def last_updated(self) -> Optional[float]:
+        self._catalog.summaries(self._generation())
+        return self._catalog.updated
 
     def health(self) -> dict:
         """``{"status", "issues", "sections"}`` and, when the index on disk cannot be opened,
@@ -302,22 +319,22 @@ def _facets(matches: _Matches, params: SearchParams) -> dict:
     return out
 
 
-def _hits(matches: _Matches, window: list) -> list[dict]:
+def _hits(matches: _Matches, window: list, full_text: bool = False) -> list[dict]:
     if not window:
         return []
     hl = snip.highlighter_for(matches.parsed)
     payloads = matches.snapshot.payloads([d for d, _ in window])
-    return [_hit(hl, payload, score) for payload, (_, score) in zip(payloads, window)]
+    return [_hit(hl, payload, score, full_text) for payload, (_, score) in zip(payloads, window)]
 
 
-def _hit(hl: snip.Highlighter, p: dict, score: Optional[float]) -> dict:
+def _hit(hl: snip.Highlighter, p: dict, score: Optional[float], full_text: bool = False) -> dict:
     paragraphs = p["paragraphs"]
     best = snip.best_paragraph(hl, paragraphs) if paragraphs else None
     pid, text, page = paragraphs[best] if best is not None else ("", "", None)
     source_url = f"/issues/{p['issue_id']}/source"
     if p.get("is_pdf") and page is not None:
         source_url += f"#page={page}"
-    return {
+    hit = {
         "section_id": p["section_id"], "issue_id": p["issue_id"], "issue_title": p["issue_title"],
         "published": p["published"], "kind": p["kind"], "heading": list(p["heading"]),
         "type": p["type"], "departments": list(p["departments"]),
@@ -326,6 +343,9 @@ def _hit(hl: snip.Highlighter, p: dict, score: Optional[float]) -> dict:
         "page": page, "source_url": source_url,
         "score": round(score, 4) if score is not None else None,
     }
+    if full_text:
+        hit["paragraph_text"] = text
+    return hit
 
 
 def _segments(parsed: ParsedQuery) -> list[dict]:

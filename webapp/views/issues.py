@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from indexer.search.params import NAMES
+
+from ..citing import citation, download_name
 from ..highlight import highlight
 from ..searching import get_service
+from ..urls import search_url
 
 bp = Blueprint("issues", __name__)
 
@@ -52,7 +57,8 @@ def section_blocks(bulletin: dict, marker) -> list[dict]:
             page = paragraph.get("page")
             paragraphs.append({"id": paragraph["id"], "page": page,
                                "new_page": page is not None and page != previous_page,
-                               "html": highlight(paragraph["text"], marker)})
+                               "html": highlight(paragraph["text"], marker),
+                               "citation": citation(bulletin["issue"], page)})
             if page is not None:
                 previous_page = page
         # A page starting with the section is marked above its headings, not inside it.
@@ -74,15 +80,26 @@ def section_blocks(bulletin: dict, marker) -> list[dict]:
     return blocks
 
 
+def search_back_url() -> str | None:
+    """The search this view was opened from: a hit's link carries the search's parameters
+    (urls.paragraph_link), so 返回检索结果 is that search again, filters, sort and page included."""
+    pairs = [(n, v) for n, v in request.args.items(multi=True) if n in NAMES and v.strip()]
+    return search_url(pairs) if pairs else None
+
+
 @bp.get("/issues/<issue_id>")
 def show(issue_id: str):
     bulletin = _lookup(issue_id)
+    service = get_service()
     query = request.args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
-    has_source = get_service().source_file(issue_id) is not None
-    blocks = section_blocks(bulletin, get_service().marker(query))
+    has_source = service.source_file(issue_id) is not None
+    blocks = section_blocks(bulletin, service.marker(query))
     marks = sum(str(p["html"]).count("<mark>") for b in blocks for p in b["paragraphs"])
+    previous, following = service.neighbours(issue_id)
     return render_template("issue.html", issue=bulletin["issue"], query=query, blocks=blocks,
-                           marks=marks, has_source=has_source)
+                           marks=marks, has_source=has_source, back_url=search_back_url(),
+                           previous=previous, following=following,
+                           site=request.host_url.rstrip("/"))
 
 
 def _text_mimetype(path: str) -> str:
@@ -105,7 +122,15 @@ def source(issue_id: str):
     if not path or not os.path.isfile(path):
         abort(404)
     mimetype = "application/pdf" if str(path).lower().endswith(".pdf") else _text_mimetype(path)
+    # Shown inline, but saved under the issue's name (窗口工作周报2022年第40期.pdf), not the
+    # archive's file name, which is often a hash or a date.
+    bulletin = get_service().issue(issue_id) or {}
+    name = download_name(bulletin.get("issue") or {}, path) if bulletin else os.path.basename(path)
     response = send_file(os.path.abspath(path), as_attachment=False, mimetype=mimetype,
-                         download_name=os.path.basename(path), conditional=True)
+                         download_name=name, conditional=True)
     response.headers["Content-Type"] = mimetype  # send_file adds a second charset to a text type
+    # the ASCII fallback Werkzeug derives from a Chinese name is a few stray digits: use the id
+    suffix = os.path.splitext(name)[1]
+    response.headers["Content-Disposition"] = (
+        f"inline; filename=\"{issue_id}{suffix}\"; filename*=UTF-8''{quote(name, safe='')}")
     return response
