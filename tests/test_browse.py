@@ -190,3 +190,46 @@ def test_cli_on_a_missing_or_empty_index_exits_1_with_one_line(tmp_path, capsys)
             lines = captured.err.strip().splitlines()
             assert len(lines) == 1 and "holds no bulletins" in lines[0] and str(folder) in lines[0]
             assert captured.out == ""
+
+
+# --------------------------------------------------------------------------------------- feed
+def test_the_feed_of_a_search_is_atom_newest_first_one_entry_per_section(client):
+    feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
+
+    api = client.get("/api/search", query_string={"q": "窗口", "department": "应急厅",
+                                                   "sort": "newest", "per_page": "50"}).get_json()
+    response = client.get("/feed.atom", query_string={"q": "窗口", "department": "应急厅", "page": "3"})
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.data)
+    assert feed.version == "atom10" and not feed.bozo
+    assert "窗口" in feed.feed.title and "应急厅" in feed.feed.title
+    assert len(feed.entries) == api["total"] > 1
+    # one entry per section, newest first, each linking to the paragraph of its hit
+    assert [e.id for e in feed.entries] == \
+        [f"http://localhost/issues/{h['issue_id']}#{h['section_id']}" for h in api["hits"]]
+    published = [e.published for e in feed.entries]
+    assert published == sorted(published, reverse=True)
+    for entry, hit in zip(feed.entries, api["hits"]):
+        path, _, fragment = entry.link.partition("#")
+        assert path.startswith(f"http://localhost/issues/{hit['issue_id']}?q=") and \
+            hit["url"].endswith("#" + fragment)
+        assert entry.published.startswith(hit["published"])
+        assert "<mark>" not in entry.summary and entry.summary
+        assert "应急管理厅" in [t.term for t in entry.tags]
+    # an entry's link opens the paragraph with the query marked
+    first = client.get(feed.entries[0].link.replace("http://localhost", ""))
+    assert first.status_code == 200 and "<mark>窗口</mark>" in first.get_data(as_text=True)
+
+
+def test_the_search_page_offers_its_feed_and_bad_parameters_are_refused(client):
+    page = client.get("/", query_string={"q": "窗口", "year": "2022", "page": "2", "per_page": "5"})
+    html = page.get_data(as_text=True)
+    [feed_url] = links(page, "feed")
+    assert urlsplit(feed_url).path == "/feed.atom"
+    assert parse_qsl(urlsplit(feed_url).query) == [("q", "窗口"), ("year", "2022")]
+    assert 'type="application/atom+xml"' in html and ">订阅</a>" in html
+    assert client.get("/feed.atom?year=x").status_code == 400
+    feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
+    empty = client.get("/feed.atom?q=琵琶湖不存在的词")
+    parsed = feedparser.parse(empty.data)
+    assert empty.status_code == 200 and parsed.version == "atom10" and parsed.entries == []

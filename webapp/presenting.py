@@ -145,4 +145,6 @@ def page_model(reply: dict, pairs: Pairs) -> dict:
         "segments": segment_labels(reply.get("segments")),
         "export_url": search_url([(n, v) for n, v in pairs if n not in PAGING],
                                  path="/export.csv"),
+        "feed_url": search_url([(n, v) for n, v in pairs if n not in (*PAGING, "sort")],
+                               path="/feed.atom"),
     }
