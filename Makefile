@@ -41,14 +41,17 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; \
 	else echo "chromium or a CJK font is missing: run 'sudo apt-get install chromium fonts-wqy-microhei' (browser tests will be skipped)"; fi
 
+# With ARCHIVE the folder stays watched while serving: a bulletin dropped into it is searchable
+# within seconds, without a restart.
 run: install
 	@if [ -n "$(ARCHIVE)" ]; then \
-	  $(BIN)/bulletin-search index "$(ARCHIVE)" || [ $$? -eq 1 ]; \
+	  { $(BIN)/bulletin-search index "$(ARCHIVE)" || [ $$? -eq 1 ]; } && \
+	  $(BIN)/bulletin-search serve --host $(HOST) --port $(PORT) --watch "$(ARCHIVE)"; \
 	else \
 	  [ -d "$(DEMO_ARCHIVE)" ] || $(BIN)/bulletin-search demo "$(DEMO_ARCHIVE)" --issues $(DEMO_ISSUES); \
-	  $(BIN)/bulletin-search index "$(DEMO_ARCHIVE)" || [ $$? -eq 1 ]; \
+	  { $(BIN)/bulletin-search index "$(DEMO_ARCHIVE)" || [ $$? -eq 1 ]; } && \
+	  $(BIN)/bulletin-search serve --host $(HOST) --port $(PORT); \
 	fi
-	$(BIN)/bulletin-search serve --host $(HOST) --port $(PORT)
 
 test: install-test browser
 	$(BIN)/python -m pytest

@@ -137,9 +137,17 @@ def cmd_issues(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from webapp.server import serve
 
+    if args.prune and not args.watch:
+        print("error: --prune applies to --watch folders; give --watch DIR", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [d for d in args.watch or [] if os.path.exists(d) and not os.path.isdir(d)]
+    if missing:
+        print(f"error: --watch {missing[0]}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
     limits = {name: getattr(args, name) for name in ("connection_limit", "channel_timeout")
               if getattr(args, name) is not None}  # unset: the server's own defaults
-    serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads, **limits)
+    serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads,
+          watch=args.watch, prune=args.prune, **limits)
     return EXIT_OK
 
 
@@ -195,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel-timeout", type=int, metavar="SECONDS",
                    help="close a connection silent for this long (default 30)")
     p.add_argument("--index-dir", default=default_index_dir())
+    p.add_argument("--watch", nargs="+", action="extend", metavar="DIR",
+                   help="index new and changed .pdf/.txt files under DIR while serving")
+    p.add_argument("--prune", action="store_true",
+                   help="with --watch: drop the issues of files removed from the folders")
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser("demo", help="write a synthetic demo archive (our own generated bulletins)")

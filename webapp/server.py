@@ -40,9 +40,12 @@ CHANNEL_TIMEOUT = 30
 
 
 def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-          connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
+          connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT,
+          watch: list[str] | None = None, prune: bool = False) -> None:
     """Serve the app over ``index_dir`` until interrupted. Bound to loopback unless told otherwise;
-    beyond it, put a reverse proxy in front (README, "Serving beyond this machine")."""
+    beyond it, put a reverse proxy in front (README, "Serving beyond this machine").
+    ``watch``: folders whose new and changed bulletin files are indexed while serving
+    (indexer.watch); ``prune``: their removed files' issues are dropped too."""
     from waitress import create_server
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
@@ -64,5 +67,14 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = channel
     print(f"serving {stats['issues']} issues ({stats['sections']} sections) from {index_dir} "
-          f"on http://{host}:{port}/ with {threads} threads", file=sys.stderr)
-    server.run()
+          f"on http://{host}:{port}/ with {threads} threads", file=sys.stderr, flush=True)
+    watcher = None
+    if watch:
+        from indexer.watch import Watcher
+
+        watcher = Watcher(watch, index_dir, prune=prune).start()
+    try:
+        server.run()
+    finally:
+        if watcher is not None:
+            watcher.stop()

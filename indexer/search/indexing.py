@@ -266,8 +266,9 @@ class _Run:
 
     def prune(self) -> None:
         for path in [p for p in self.files if not os.path.exists(p)]:
-            rec = self.files.pop(path)
-            if rec.get("duplicate_of"):
+            # popped already when an earlier missing file of the same issue was pruned
+            rec = self.files.pop(path, None)
+            if rec is None or rec.get("duplicate_of"):
                 continue
             issue_id = rec["issue_id"]
             engine.delete_issue(self.writer, issue_id)
