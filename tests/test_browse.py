@@ -233,3 +233,55 @@ def test_the_search_page_offers_its_feed_and_bad_parameters_are_refused(client):
     empty = client.get("/feed.atom?q=琵琶湖不存在的词")
     parsed = feedparser.parse(empty.data)
     assert empty.status_code == 200 and parsed.version == "atom10" and parsed.entries == []
+
+
+# ----------------------------------------------------------------------------- paging and dates
+def test_a_page_past_the_last_shows_the_last_and_the_api_says_why(client):
+    total = client.get("/api/search", query_string={"q": "窗口", "per_page": "5"}).get_json()["total"]
+    last = -(-total // 5)
+    response = client.get("/", query_string={"q": "窗口", "per_page": "5", "page": "99"})
+    assert response.status_code == 302
+    assert parse_qsl(urlsplit(response.headers["Location"]).query) == \
+        [("q", "窗口"), ("per_page", "5"), ("page", str(last))]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and f'<strong aria-current="page">{last}</strong>' in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "窗口", "per_page": "5", "page": "99"})
+    assert api.status_code == 400 and api.get_json() == {"error": f"page: 99 is past the last page ({last})"}
+
+
+def test_a_reversed_date_range_is_said_not_answered_with_nothing(client):
+    params = {"q": "窗口", "from": "2022-12-31", "to": "2022-01-01"}
+    api = client.get("/api/search", query_string=params)
+    assert api.status_code == 400 and "reversed" in api.get_json()["error"]
+    page = client.get("/", query_string=params)
+    assert page.status_code == 400 and "截止日期早于起始日期" in text_of(page)
+    [fix] = links(page, "fix")
+    assert dict(parse_qsl(urlsplit(fix).query)) == {"q": "窗口", "from": "2022-01-01", "to": "2022-12-31"}
+    assert client.get(fix).status_code == 200
+
+
+def test_empty_dates_stay_out_of_urls(client):
+    response = client.get("/?q=窗口&from=&to=&year=2022")
+    assert response.status_code == 302 and response.headers["Location"] == "/?q=%E7%AA%97%E5%8F%A3&year=2022"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "from=&" not in html and "to=&" not in html and "报告期" in html
+
+
+def test_year_facet_and_date_filter_go_by_the_period_reported_on(tmp_path, corpus_dir):
+    """2025年第12期, the December monthly published 2026-01-12, is 2025 for the year facet and
+    for the date filter alike."""
+    from indexer.search.indexing import index_paths
+    from indexer.search.service import open_service
+
+    text = (corpus_dir / f"{SAMPLE_NAMES[2]}.txt").read_text(encoding="utf-8")
+    text = text.replace("第 11 期", "2025年第12期").replace("2025 年 12 月 12 日", "2026 年 1 月 12 日") \
+        .replace("2025 年 11 月总体运行情况", "2025 年 12 月总体运行情况")
+    (tmp_path / "m12.txt").write_text(text, encoding="utf-8")
+    index_paths([str(tmp_path / "m12.txt")], str(tmp_path / "ix"))
+    service = open_service(tmp_path / "ix")
+    everything = service.search_params([])
+    assert everything["hits"][0]["published"] == "2026-01-12"
+    assert [f["value"] for f in everything["facets"]["year"]] == ["2025"]
+    in_2025 = service.search_params([("from", "2025-01-01"), ("to", "2025-12-31")])["total"]
+    in_2026 = service.search_params([("from", "2026-01-01"), ("to", "2026-12-31")])["total"]
+    assert in_2025 == everything["total"] > 0 and in_2026 == 0

@@ -139,10 +139,18 @@ def test_reply_has_the_contract_shape(service):
 def test_paging_walks_every_hit_once_in_order(service):
     everything = ids(service, ("q", "窗口"))
     paged = []
-    for page in range(1, 10):
+    last = -(-len(everything) // 2)
+    for page in range(1, last + 1):
         paged += [h["section_id"] for h in service.search_params(
             [("q", "窗口"), ("per_page", "2"), ("page", str(page))])["hits"]]
     assert paged == everything
+    # past the last page: an error that says which page is the last (nothing found: page 1 is)
+    from indexer.search.errors import PageOutOfRange
+
+    with pytest.raises(PageOutOfRange) as past:
+        service.search_params([("q", "窗口"), ("per_page", "2"), ("page", str(last + 1))])
+    assert past.value.last_page == last and str(past.value) == f"page: {last + 1} is past the last page ({last})"
+    assert service.search_params([("q", "琵琶湖"), ("page", "3")])["hits"] == []
 
 
 def test_empty_query_browses_newest_first_with_filters(service):

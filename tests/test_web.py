@@ -173,10 +173,15 @@ def test_sort_and_pagination_links(client):
 
 
 def test_date_range_filters_and_shows_as_chips(client):
-    params = [("q", "窗口"), ("from", "2022-12-01"), ("to", "2022-12-31")]
+    # by the period an issue reports on: 2022-w40 covers 2022-11-21..25 and was published 12-09
+    params = [("q", "窗口"), ("from", "2022-11-01"), ("to", "2022-11-30")]
     reply = client.get("/api/search", query_string=params).get_json()
-    assert reply["total"] > 0 and {hit["published"][:7] for hit in reply["hits"]} == {"2022-12"}
-    html = page_text(client.get("/", query_string=params + [("type", "")]))  # an untouched box sends ""
+    assert reply["total"] > 0 and {hit["issue_id"] for hit in reply["hits"]} == {"2022-w40"}
+    assert {hit["published"] for hit in reply["hits"]} == {"2022-12-09"}
+    params = [("q", "窗口"), ("from", "2022-12-01"), ("to", "2022-12-31")]
+    untouched = client.get("/", query_string=params + [("type", "")])  # an untouched box sends ""
+    assert untouched.status_code == 302 and "type=" not in untouched.headers["Location"]
+    html = page_text(client.get(untouched.headers["Location"]))
     assert "起始日期：2022-12-01" in html and "截止日期：2022-12-31" in html
     assert 'name="from" form="search-form" value="2022-12-01"' in html
 

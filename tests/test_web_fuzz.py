@@ -36,7 +36,8 @@ def test_search_params_are_never_a_500(client, pairs):
     assert api.status_code in (200, 400), api.get_data(as_text=True)
     if api.status_code == 400:
         assert api.get_json()["error"]
-    page = client.get(f"/?{query}")
+    # the page may first redirect: empty parameters dropped, a page past the end to the last
+    page = client.get(f"/?{query}", follow_redirects=True)
     assert page.status_code in (200, 400)
     assert client.get(f"/export.csv?{query}").status_code in (200, 400)
 
@@ -48,6 +49,8 @@ def test_raw_query_string_bytes_are_never_a_500(client, raw):
     for query_string in (raw.decode("latin-1"), "q=" + quote_from_bytes(raw) + "&year=" + quote_from_bytes(raw[:4])):
         for path in ("/api/search", "/"):
             response = client.get(path, environ_overrides={"QUERY_STRING": query_string})
+            if path == "/" and response.status_code == 302:  # to the same search, tidied
+                response = client.get(response.headers["Location"])
             assert response.status_code in (200, 400)
 
 

@@ -29,10 +29,11 @@ from .errors import IndexOutdated, IndexUnreadable
 from .params import FACETS
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
-SCHEMA_VERSION = 3
+# 4: issues are dated by the end of the period they report on, not by their publication date.
+SCHEMA_VERSION = 4
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
-# Sections of one issue keep their order; issues are ordered by publication date.
+# Sections of one issue keep their order; issues are ordered by the date they report on.
 _ORDINALS_PER_ISSUE = 10000
 # Bounded caches per snapshot. A bitset is at most doc_count/8 bytes (6 KB at 45,000 sections)
 # and a score array doc_count*8 (400 KB), so these stay under 100 MB at the largest.
@@ -147,10 +148,18 @@ def open_writer(ix):
     return ix.writer(limitmb=256, procs=1)
 
 
+def report_date(issue: dict) -> datetime:
+    """The date an issue is filed under: the last day of the period it reports on (2025年第12期,
+    the December monthly published 2026-01-12, is 2025-12-31), as its year facet is the year it
+    reports on; the publication date where no period was read. Date filters and sorting use it."""
+    period = issue.get("period") or []
+    return datetime.fromisoformat(period[1] if len(period) == 2 and period[1] else issue["published"])
+
+
 def section_documents(bulletin: dict) -> Iterable[dict]:
     """The Whoosh documents of one parsed bulletin (``Bulletin.to_dict()`` shape)."""
     issue = bulletin["issue"]
-    published = datetime.fromisoformat(issue["published"])
+    published = report_date(issue)
     source_path = (issue.get("source") or {}).get("path") or ""
     is_pdf = source_path.lower().endswith(".pdf")
     for ordinal, section in enumerate(bulletin["sections"]):
@@ -258,7 +267,8 @@ class Snapshot:
             self._word_lengths[d] = length_of(d, "words", 1)
 
     def date_mask(self, date_from, date_to) -> int:
-        """Bitset of the live documents published in [date_from, date_to] (either may be None)."""
+        """Bitset of the live documents whose issue reports on a period ending in [date_from,
+        date_to] (either may be None); see ``report_date``."""
         if date_from is None and date_to is None:
             return self.live_mask
         key = (date_from, date_to)

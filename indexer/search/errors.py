@@ -8,6 +8,7 @@
         IndexDamaged        a file of it is not what we wrote (disk trouble, a hand edit)
           IndexPointerDamaged  CURRENT does not name a generation that exists
     BadParameter            a search parameter that cannot be used (the user's mistake, not the index's)
+      PageOutOfRange        ``page`` past the last page; it tells which page is the last
 
 ``str()`` of each is the one line a user reads. The CLI (``indexer.cli``) and the web
 (``webapp.errors``) turn them into an exit status or an HTTP status in one place each.
@@ -53,3 +54,12 @@ class BadParameter(ValueError):
         super().__init__(f"{name}: {problem}")
         self.name = name
         self.problem = problem
+
+
+class PageOutOfRange(BadParameter):
+    """``page`` past the last page of a search: the API says so (400), the search page shows the
+    last page instead."""
+
+    def __init__(self, page: int, last_page: int):
+        super().__init__("page", f"{page} is past the last page ({last_page})")
+        self.last_page = last_page

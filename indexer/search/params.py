@@ -57,9 +57,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("type", "栏目", multi=True, facet=True, filter=True,
               cli_help="filter by section type (repeatable)"),
     Parameter("kind", "类型", facet=True, filter=True, choices=KINDS, cli_help="weekly or monthly"),
-    Parameter("from", "起始日期", filter=True, cli_help="published on or after",
-              cli_metavar="YYYY-MM-DD"),
-    Parameter("to", "截止日期", filter=True, cli_help="published on or before", cli_metavar="YYYY-MM-DD"),
+    # dates go by the period an issue reports on, as the year does (engine.report_date)
+    Parameter("from", "起始日期", filter=True, cli_metavar="YYYY-MM-DD",
+              cli_help="issues whose reporting period ends on or after this day (as --year)"),
+    Parameter("to", "截止日期", filter=True, cli_metavar="YYYY-MM-DD",
+              cli_help="issues whose reporting period ends on or before this day"),
     Parameter("sort", "排序", choices=SORTS, cli_help="order of the hits"),
     Parameter("page", "页码", cli_help="page of the hits (from 1)", cli_metavar="N"),
     Parameter("per_page", "每页条数", cli_help=f"hits a page (1 to {MAX_PER_PAGE})", cli_metavar="N"),
@@ -161,6 +163,9 @@ def parse_params(pairs: Iterable[tuple[str, object]],
             p.page = _int("page", value, 1, MAX_PAGE)
         elif name == "per_page":
             p.per_page = _int("per_page", value, 1, MAX_PER_PAGE)
+    if p.date_from and p.date_to and p.date_from > p.date_to:
+        raise BadParameter("to", f"{p.date_to.isoformat()} is before from={p.date_from.isoformat()}: "
+                                 "the date range is reversed")
     if len(p.q) > max_query_chars:
         raise BadParameter("q", f"too long ({len(p.q)} characters, at most {max_query_chars})")
     return p

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Optional
 
 from . import analysis, bitset, catalog, engine, plan, store
 from . import snippets as snip
-from .errors import IndexOutdated, IndexProblem
+from .errors import IndexOutdated, IndexProblem, PageOutOfRange
 from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
 from .query import ParsedQuery, parse_query
 
@@ -131,7 +131,8 @@ class SearchService:
     # --- the public calls --------------------------------------------------------------------
 
     def search_params(self, pairs: Iterable[tuple[str, object]]) -> dict:
-        """The /api/search reply (docs/interface.md) plus ``segments``; raises only BadParameter."""
+        """The /api/search reply (docs/interface.md) plus ``segments``; raises only BadParameter
+        (PageOutOfRange, which tells the last page, when ``page`` is past it)."""
         started = time.perf_counter()
         params = parse_params(pairs, self.max_query_chars)
         parsed = parse_query(params.q, self.max_query_chars)
@@ -140,9 +141,12 @@ class SearchService:
                  "segments": _segments(parsed)}
         matches = self._run(params, parsed)
         if matches is not None:
+            total = bitset.count(matches.final)
             offset = (params.page - 1) * params.per_page
+            if total and offset >= total:
+                raise PageOutOfRange(params.page, -(-total // params.per_page))
             page_docs = self._ordered(matches, params, offset, params.per_page)
-            reply["total"] = bitset.count(matches.final)
+            reply["total"] = total
             reply["facets"] = _facets(matches, params)
             reply["hits"] = _hits(matches, page_docs)
         if self.problem:

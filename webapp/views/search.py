@@ -3,26 +3,38 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 
-from indexer.search.errors import BadParameter
-from indexer.search.params import FILTERS, LABELS
+from indexer.search.errors import BadParameter, PageOutOfRange
+from indexer.search.params import FILTERS, LABELS, NAMES
 
 from ..presenting import page_model
 from ..searching import RequestRefused, get_service, request_pairs
-from ..urls import search_url, without
+from ..urls import on_page, search_url, without
 
 bp = Blueprint("search", __name__)
 
 
-def _bad_parameter_message(bad: Exception, pairs) -> tuple[str, str | None]:
-    """A Chinese sentence for a service BadParameter, and a link dropping the parameter it names."""
+def _bad_parameter_message(bad: Exception, pairs) -> tuple[str, str | None, str]:
+    """A Chinese sentence for a service BadParameter, a link that fixes it (by dropping the
+    parameter it names, or swapping a reversed date range) and that link's label."""
     name = getattr(bad, "name", None) or next(
         (n for n in LABELS if re.match(rf"\W*{re.escape(n)}\b", str(bad))), None)
     if name not in LABELS:
-        return "检索条件有误，请修改后重试。", None
+        return "检索条件有误，请修改后重试。", None, ""
+    if name == "to" and "reversed" in str(bad):
+        swap = {"from": "to", "to": "from"}
+        swapped = [(swap.get(n, n), v) for n, v in pairs if n != "page"]
+        return "截止日期早于起始日期，这个日期范围内不可能有公报。", search_url(swapped), "调换起止日期重新检索"
     fix_url = search_url(without(pairs, name)) if name != "q" else None
-    return f"“{LABELS[name]}”的取值有误，请修改后重试。", fix_url
+    return f"“{LABELS[name]}”的取值有误，请修改后重试。", fix_url, "去掉这个条件重新检索"
+
+
+def _with_empty_values() -> bool:
+    """Whether the URL carries parameters with nothing in them (an untouched date box sends
+    ``from=``): the search is the same without them, and its address should be too."""
+    return any(not value.strip() for name, value in request.args.items(multi=True)
+               if name in NAMES and name != "q")
 
 
 @bp.get("/")
@@ -35,12 +47,16 @@ def index():
         return render_template("search.html", query=query[:current_app.config["MAX_QUERY_CHARS"]],
                                error=refused.chinese,
                                error_detail=str(refused), stats=service.stats()), 400
+    if _with_empty_values():
+        return redirect(search_url(pairs), code=302)
     try:
         reply = service.search_params(pairs)
+    except PageOutOfRange as past:  # an old bookmark, a shrunk result: the last page it has
+        return redirect(search_url(on_page(pairs, past.last_page)), code=302)
     except BadParameter as bad:
-        message, fix_url = _bad_parameter_message(bad, pairs)
+        message, fix_url, fix_label = _bad_parameter_message(bad, pairs)
         return render_template("search.html", query=query, error=message, error_detail=str(bad),
-                               fix_url=fix_url, stats=service.stats()), 400
+                               fix_url=fix_url, fix_label=fix_label, stats=service.stats()), 400
 
     model = page_model(reply, pairs)
     filters_active = any(n in FILTERS for n, _ in pairs)
