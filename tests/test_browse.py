@@ -285,3 +285,20 @@ def test_year_facet_and_date_filter_go_by_the_period_reported_on(tmp_path, corpu
     in_2025 = service.search_params([("from", "2025-01-01"), ("to", "2025-12-31")])["total"]
     in_2026 = service.search_params([("from", "2026-01-01"), ("to", "2026-12-31")])["total"]
     assert in_2025 == everything["total"] > 0 and in_2026 == 0
+
+
+# ------------------------------------------------------------------------ keyboard, long facets
+def test_filters_come_before_hits_and_selected_values_are_pinned(client):
+    html = client.get("/", query_string={"q": "窗口", "department": "水利厅"}).get_data(as_text=True)
+    assert html.index('<aside id="filters"') < html.index('<section id="results"')
+    assert '<a class="skip-link" href="#results">跳到检索结果</a>' in html
+    department = html[html.index('data-facet="department"'):html.index('data-facet="year"')]
+    values = re.findall(r'<span class="facet-value">([^<]+)</span>', department)
+    assert values[0] == "水利厅" and len(values) > 8  # selected first, though others count more
+    assert '<input type="search" class="facet-filter" hidden' in department  # shown by facets.js
+    assert 'data-forms="应急管理厅 省应急管理厅 省应急厅 应急厅"' in department
+
+
+def test_skip_link_on_every_page(client):
+    for url in ("/issues", "/issues/2022-w40"):
+        assert '<a class="skip-link" href="#main">' in client.get(url).get_data(as_text=True)

@@ -98,3 +98,51 @@ def test_the_subscribe_link_is_the_searchs_feed(page, base_url):
     response = page.request.get(base_url + href)
     assert response.ok and response.headers["content-type"].startswith("application/atom+xml")
     assert "<feed" in response.text() and "应急管理厅" in response.text()
+
+
+def test_the_department_filter_box_narrows_the_long_list(page, base_url):
+    page.goto(base_url + "/?q=窗口&department=水利厅")
+    facet = page.locator('section.facet[data-facet="department"]')
+    items = facet.locator("li")
+    everything = items.count()
+    assert everything > 8
+    first = facet.locator("li").first  # the chosen one pinned on top, though others count more
+    assert first.get_attribute("class") == "selected" and "水利厅" in first.inner_text()
+    box = facet.get_by_role("searchbox", name="筛选部门")
+    box.fill("应急厅")  # a short form finds the canonical name
+    visible = [t.split("\n")[0].strip() for t in facet.locator("li:visible").all_inner_texts()]
+    assert "应急管理厅" in visible and "水利厅" in visible and len(visible) == 2
+    screenshot(page, "department-filter-box.png")
+    box.fill("没有这个部门")
+    assert facet.locator("li:visible").count() == 1 and facet.get_by_text("没有这样的部门").is_visible()
+    box.fill("")
+    assert facet.locator("li:visible").count() == everything
+    # choose the one found by keyboard: the list is links
+    box.fill("应急")
+    box.press("Tab")
+    page.keyboard.press("Tab")  # past the pinned 水利厅 to 应急管理厅
+    page.keyboard.press("Enter")
+    page.wait_for_url("**department=*")
+    assert "应急管理厅" in page.locator("ul.chips").inner_text()
+
+
+def test_keyboard_skip_link_and_filters_before_hits(page, base_url):
+    page.goto(base_url + "/?q=窗口")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "跳到检索结果" and page.locator("a.skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results"
+    # from the search box onwards, a facet link comes before the first hit
+    page.locator("input#q").focus()
+    order = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("(e => e.closest('aside') ? 'facet' : e.closest('article.hit') ? 'hit' : '')"
+                                   "(document.activeElement)"))
+        if "hit" in order:
+            break
+    assert "facet" in order and order.index("facet") < order.index("hit")
+    # and on a wide screen the filters stand at the left of the results
+    facets, results = page.locator("aside.facets").bounding_box(), page.locator("#results").bounding_box()
+    assert facets["x"] < results["x"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from indexer.parsing.departments import canonical_department
+from indexer.parsing.departments import canonical_department, written_forms
 from indexer.search.params import FACETS, FILTERS, LABELS, PAGING
 
 from .urls import Pairs, on_page, paragraph_link, search_url, toggled, with_value, without
@@ -44,6 +44,12 @@ def facet_groups(reply: dict, pairs: Pairs) -> list[dict]:
             if not any(_same_value(name, c, v["value"]) for v in values):
                 values.insert(0, {"value": c, "count": 0, "selected": True,
                                   "toggle_url": search_url(without(pairs, name, c))})
+        # Selected values on top, so a long list never hides what is switched on (stable sort:
+        # otherwise the service's order stays).
+        values.sort(key=lambda v: not v["selected"])
+        if name == "department":  # the facet's filter box also finds 应急厅 under 应急管理厅
+            for v in values:
+                v["forms"] = " ".join(written_forms(v["value"]))
         groups.append({"name": name, "label": label, "options": values})
     return groups
 
