@@ -39,15 +39,23 @@ class Catalog:
         self._gen: Optional[Path] = None
         self._seen: dict[str, tuple] = {}  # file name -> (mtime_ns, size, summary)
         self.updated: Optional[float] = None  # when the newest bulletin file was written (epoch)
+        self._folder_stamp: Optional[tuple] = None
+        self._found: list[dict] = []
 
     def summaries(self, gen: Optional[Path]) -> list[dict]:
         """Every issue, newest first (kinds interleaved by date)."""
         if gen is None:
             return []
+        folder = Path(gen) / store.BULLETINS
+        try:  # a file written, replaced or removed there changes the folder: one stat a request
+            stamp = (str(gen), os.stat(folder).st_mtime_ns)
+        except FileNotFoundError:
+            stamp = None
+        if stamp is not None and stamp == self._folder_stamp:
+            return list(self._found)
         with self._lock:
             if gen != self._gen:  # another generation: its files are other files
                 self._gen, self._seen = gen, {}
-            folder = Path(gen) / store.BULLETINS
             try:
                 entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
             except FileNotFoundError:
@@ -70,8 +78,9 @@ class Catalog:
             self._seen = seen
             self.updated = newest / 1e9 if newest else None
             found = [s for _, _, s in seen.values()]
-        found.sort(key=lambda s: (s.get("published") or "", _order_key(s)), reverse=True)
-        return found
+            found.sort(key=lambda s: (s.get("published") or "", _order_key(s)), reverse=True)
+            self._found, self._folder_stamp = found, stamp
+        return list(found)
 
 
 def filtered(summaries: list[dict], year: Optional[str] = None, kind: Optional[str] = None) -> list[dict]:
