@@ -37,11 +37,13 @@ def test_facet_values_carry_count_selection_and_toggle_url():
     pairs = [("q", "上门"), ("department", "应急厅")]  # a short form selects the canonical value
     groups = facet_groups(reply, pairs)
     assert [g["label"] for g in groups] == ["部门", "年份", "栏目", "类型"]
+    # departments also carry every written form, for the facet's filter box
     assert groups[0]["options"] == [
-        {"value": "应急管理厅", "count": 2, "selected": True, "toggle_url": "/?q=%E4%B8%8A%E9%97%A8"},
+        {"value": "应急管理厅", "count": 2, "selected": True, "toggle_url": "/?q=%E4%B8%8A%E9%97%A8",
+         "forms": "应急管理厅 省应急管理厅 省应急厅 应急厅"},
         {"value": "水利厅", "count": 1, "selected": False,
          "toggle_url": "/?q=%E4%B8%8A%E9%97%A8&department=%E5%BA%94%E6%80%A5%E5%8E%85"
-                       "&department=%E6%B0%B4%E5%88%A9%E5%8E%85"},
+                       "&department=%E6%B0%B4%E5%88%A9%E5%8E%85", "forms": "水利厅 省水利厅"},
     ]
     assert groups[1]["options"][0]["value"] == "2022"
 
