@@ -18,6 +18,16 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
+
+
 def _print_refusal(refusal) -> None:
     print(f"refused: {refusal}", file=sys.stderr)
 
@@ -56,6 +66,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         args.index_dir,
         rebuild=args.rebuild,
         prune=args.prune,
+        time_limit=args.time_limit or None,
         progress=bar,
         on_refused=on_refused,
     )
@@ -178,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the index lives (default: $BULLETIN_INDEX_DIR or index_data)")
     p.add_argument("--rebuild", action="store_true", help="build a fresh index beside the live one, then swap")
     p.add_argument("--prune", action="store_true", help="drop issues whose files are gone")
+    from .parsing.reading import READ_TIME_LIMIT
+
+    p.add_argument("--time-limit", type=_seconds, default=READ_TIME_LIMIT, metavar="SECONDS",
+                   help="refuse a file still being read after this long, and go on "
+                        f"(default {READ_TIME_LIMIT:g}; 0: no limit)")
     p.set_defaults(run=cmd_index)
 
     p = commands.add_parser("search", help="search the index")

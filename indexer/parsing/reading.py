@@ -20,6 +20,9 @@ from .model import RefusedInput
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # the longest real bulletin text is ~10 KB
 MAX_PDF_BYTES = 60 * 1024 * 1024
 MAX_PDF_PAGES = 100  # real issues run 4–12 pages
+# The largest real bulletin reads in under a second; a file still being read after a minute is
+# damaged or hostile (pdfminer can loop forever on one) and must not stall every run after it.
+READ_TIME_LIMIT = 60.0
 
 PAGE_NUMBER = re.compile(r"^[—\-–－一_\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[—\-–－一_\s]*$")
 
@@ -158,18 +161,23 @@ def read_pdf_lines(path: str) -> list[Line]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     raw: list[tuple[int, float, float, float, str, float]] = []  # page, x0, x1, size, text, top
     try:
-        with pdfplumber.open(path) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
-            any_image = False
-            for number, page in enumerate(pdf.pages, start=1):
-                any_image = any_image or bool(page.images)
-                for line in page.extract_text_lines(return_chars=True):
-                    text = _line_text(line["chars"])
-                    if not text.strip():
-                        continue
-                    size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
-                    raw.append((number, line["x0"], line["x1"], size, text, line["top"]))
+        with open(path, "rb") as stream:
+            pdf = pdfplumber.open(stream)
+            loop = reference_loop(pdf.doc)
+            if loop:  # not pdf.close(): that builds the pages, and building them is what loops
+                raise RefusedInput(path, f"damaged PDF: {loop}; open and re-save it, or get a fresh copy")
+            with pdf:
+                if len(pdf.pages) > MAX_PDF_PAGES:
+                    raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
+                any_image = False
+                for number, page in enumerate(pdf.pages, start=1):
+                    any_image = any_image or bool(page.images)
+                    for line in page.extract_text_lines(return_chars=True):
+                        text = _line_text(line["chars"])
+                        if not text.strip():
+                            continue
+                        size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
+                        raw.append((number, line["x0"], line["x1"], size, text, line["top"]))
     except RefusedInput:
         raise
     except PdfminerException as err:
@@ -181,6 +189,38 @@ def read_pdf_lines(path: str) -> list[Line]:
             raise RefusedInput(path, "scanned PDF with no text layer: it needs OCR before it can be indexed")
         raise RefusedInput(path, "PDF has no text at all (blank pages)")
     return _with_layout(raw)
+
+
+def reference_loop(doc) -> Optional[str]:
+    """Objects that are only a reference to another object, in a chain that comes back to itself
+    (``4 0 obj 4 0 R endobj``, or 4 → 5 → 4), said in words; None when there is none.
+
+    pdfminer follows such a chain forever (``resolve1`` loops while the value is a reference), so
+    a 400-byte file would hang the run; looking first costs one parse of each object, which
+    pdfminer caches and would do anyway for the pages."""
+    from pdfminer.pdftypes import PDFObjRef
+
+    checked: set[int] = set()  # objects whose chain is known to end
+    for xref in doc.xrefs:
+        for objid in list(xref.get_objids()):
+            chain: list[int] = []
+            current = objid
+            while current not in checked:
+                if current in chain:
+                    cycle = chain[chain.index(current):]
+                    if len(cycle) == 1:
+                        return f"object {cycle[0]} refers to itself"
+                    return "objects " + " → ".join(map(str, cycle + [current])) + " refer to each other in a loop"
+                chain.append(current)
+                try:
+                    value = doc.getobj(current)
+                except Exception:  # missing or unparsable: pdfminer reads it as null, no loop
+                    break
+                if not isinstance(value, PDFObjRef):
+                    break
+                current = value.objid
+            checked.update(chain)
+    return None
 
 
 def _pdf_failure(err: Exception) -> str:

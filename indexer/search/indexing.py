@@ -15,14 +15,17 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..parsing.model import RefusedInput
-from ..parsing.reading import check_size
+from ..parsing.reading import READ_TIME_LIMIT, check_size
 from . import engine, store
 
 __all__ = ["IndexReport", "index_paths", "collect_files"]
@@ -98,7 +101,8 @@ def default_workers() -> int:
 
 def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: bool = False,
                 progress: Progress = None, on_refused: Optional[Callable] = None,
-                parse: Optional[Callable] = None, workers: Optional[int] = None) -> IndexReport:
+                parse: Optional[Callable] = None, workers: Optional[int] = None,
+                time_limit: Optional[float] = READ_TIME_LIMIT) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
     ``progress(done, total, path)`` is called before each file and once at the end;
@@ -106,6 +110,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
     ``workers``: processes that parse and analyse (None: ``default_workers()`` when at least
     PARALLEL_MIN_FILES files need reading; 0: all in this process). Only the default parser
     runs in workers; the outcome is the same either way.
+    ``time_limit``: seconds one file may take to be read and analysed before it is refused by
+    name and the run goes on (None or 0: no limit).
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
@@ -127,11 +133,15 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
             to_read = [p for p in files if not run.is_unchanged(p, hashes[p])]
             if workers is None:
                 workers = default_workers() if len(to_read) >= PARALLEL_MIN_FILES else 0
-            with _Preparer(to_read, hashes, workers if not custom_parse else 0) as prepared:
+            if time_limit and not workers and not _alarm_usable():
+                workers = 1  # a thread cannot set an alarm: a worker process can
+            with _Preparer(to_read, hashes, workers if not custom_parse else 0,
+                           time_limit) as prepared:
                 for done, path in enumerate(files):
                     if progress:
                         progress(done, len(files), path)
-                    run.add_file(path, parse, on_refused, hashes[path], prepared.take(path))
+                    run.add_file(path, parse, on_refused, hashes[path], prepared.take(path),
+                                 time_limit)
             if progress:
                 progress(len(files), len(files), "")
             run.commit()
@@ -162,24 +172,61 @@ def _hash_files(files: list[str], run: "_Run", on_refused) -> dict:
     return hashes
 
 
-def prepare_file(path: str, sha: str, parse: Callable = _default_parse) -> tuple:
-    """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, Whoosh
-    documents) or ("refused", reason). Plain tuples, so a worker process can send them back."""
+class _TookTooLong(BaseException):
+    """Raised by the alarm inside a file's reading. A BaseException, so the parser's own
+    ``except Exception`` (which turns a zoo of pdfminer errors into "damaged PDF") lets it by."""
+
+
+def _alarm_usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def _time_limit(seconds: Optional[float]):
+    """Interrupt the work inside after ``seconds`` of wall time (SIGALRM: pdfminer's loops are
+    Python, so the signal lands between two of their steps). Without a limit, or off the main
+    thread (where no alarm can be set; index_paths then reads in a worker), nothing happens."""
+    if not seconds or not _alarm_usable():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _TookTooLong()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        bulletin = parse(path)
-    except RefusedInput as refusal:
-        return ("refused", refusal.reason)
-    except Exception as e:  # one unreadable file must not stop a run over thousands
-        return ("refused", f"could not be read ({type(e).__name__}: {e})")
-    data = bulletin.to_dict()
-    data["issue"]["source"] = {"path": path, "sha256": sha}
-    if not store.valid_issue_id(data["issue"]["id"]):
-        return ("ok", data, [])  # refused by the writer, which names the id
-    return ("ok", data, list(engine.section_documents(data)))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
-def _prepare_in_worker(path: str, sha: str) -> tuple:
-    return prepare_file(path, sha)
+def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
+                 time_limit: Optional[float] = None) -> tuple:
+    """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, Whoosh
+    documents) or ("refused", reason). Plain tuples, so a worker process can send them back.
+    Past ``time_limit`` seconds the file is refused and the run goes on."""
+    try:
+        with _time_limit(time_limit):
+            try:
+                bulletin = parse(path)
+            except RefusedInput as refusal:
+                return ("refused", refusal.reason)
+            except Exception as e:  # one unreadable file must not stop a run over thousands
+                return ("refused", f"could not be read ({type(e).__name__}: {e})")
+            data = bulletin.to_dict()
+            data["issue"]["source"] = {"path": path, "sha256": sha}
+            if not store.valid_issue_id(data["issue"]["id"]):
+                return ("ok", data, [])  # refused by the writer, which names the id
+            return ("ok", data, list(engine.section_documents(data)))
+    except _TookTooLong:
+        return ("refused", f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
+                           "(a longer limit can be set with --time-limit)")
+
+
+def _prepare_in_worker(path: str, sha: str, time_limit: Optional[float]) -> tuple:
+    return prepare_file(path, sha, time_limit=time_limit)
 
 
 def _start_worker() -> None:
@@ -192,8 +239,10 @@ class _Preparer:
     wait at any time. With no workers, nothing is prepared ahead and the writer reads each file
     itself."""
 
-    def __init__(self, paths: list[str], hashes: dict, workers: int):
+    def __init__(self, paths: list[str], hashes: dict, workers: int,
+                 time_limit: Optional[float] = None):
         self.pool = None
+        self.time_limit = time_limit
         self.waiting: deque = deque()
         self.queue = deque(paths)
         self.hashes = hashes
@@ -207,8 +256,8 @@ class _Preparer:
     def _fill(self) -> None:
         while self.queue and len(self.waiting) < self.limit:
             path = self.queue.popleft()
-            self.waiting.append((path, self.pool.apply_async(_prepare_in_worker,
-                                                             (path, self.hashes[path]))))
+            self.waiting.append((path, self.pool.apply_async(
+                _prepare_in_worker, (path, self.hashes[path], self.time_limit))))
 
     def take(self, path: str) -> Optional[tuple]:
         """The prepared result for ``path`` if it is the next one a worker was given, else None."""
@@ -283,13 +332,14 @@ class _Run:
         rec = self.files.get(path)
         return rec is not None and rec.get("sha256") == sha
 
-    def add_file(self, path: str, parse, on_refused, sha: str, prepared: Optional[tuple]) -> None:
+    def add_file(self, path: str, parse, on_refused, sha: str, prepared: Optional[tuple],
+                 time_limit: Optional[float] = None) -> None:
         rec = self.files.get(path)
         if self.is_unchanged(path, sha):
             self.report.unchanged += 1
             return
         if prepared is None:
-            prepared = prepare_file(path, sha, parse)
+            prepared = prepare_file(path, sha, parse, time_limit)
         if prepared[0] == "refused":
             return self.refuse(RefusedInput(path, prepared[1]), on_refused)
         _, data, documents = prepared
