@@ -5,6 +5,7 @@ the test writes itself (a few hundred bytes each) and real `bulletin-search` pro
    refused by name at once, and any file still being read after the time limit is refused too."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,59 @@ def test_a_file_still_being_read_at_the_time_limit_is_refused_and_the_run_goes_o
 def test_a_time_limit_that_is_no_number_of_seconds_is_bad_usage(tmp_path, bad):
     done = run_cli("index", str(tmp_path), "--index-dir", str(tmp_path / "ix"), f"--time-limit={bad}")
     assert done.returncode == 2 and "not a number of seconds" in done.stderr
+
+
+# --- 2. file names that are not UTF-8 -----------------------------------------------------------
+
+def _gbk_name(text: str, suffix: str) -> str:
+    """``text`` encoded in GBK as a file name, as Python holds it (bytes that are not UTF-8 become
+    lone surrogates)."""
+    return os.fsdecode(text.encode("gbk") + suffix.encode())
+
+
+def _rename_to(path: Path, name: str) -> Path:
+    target = path.with_name(name)
+    try:
+        path.rename(target)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take names that are not UTF-8")
+    return target
+
+
+def test_gbk_file_names_are_indexed_stored_losslessly_and_served(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=3, seed=20, formats=("txt",))
+    first, second, third = sorted(folder.iterdir())
+    gbk = _rename_to(first, _gbk_name("第40期", ".txt"))
+    third.rename(tmp_path / third.name)  # held back for the incremental run
+    index = tmp_path / "index"
+    done = run_cli("index", str(folder), "--index-dir", str(index))  # UnicodeEncodeError before the fix
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indexed 2 new, 0 replaced, 0 unchanged, 0 refused")
+    # an incremental run adds a second such name and keeps the first
+    later = _rename_to(tmp_path / third.name, _gbk_name("第41期", ".txt"))
+    later = later.rename(folder / later.name)
+    done = run_cli("index", str(folder), "--index-dir", str(index))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indexed 1 new, 0 replaced, 2 unchanged, 0 refused")
+    again = run_cli("index", str(folder), "--index-dir", str(index))
+    assert again.stdout.startswith("indexed 0 new, 0 replaced, 3 unchanged, 0 refused")
+
+    service = open_service(index)
+    assert service.stats()["issues"] == 3
+    from indexer.search import store
+    live = store.live_generation(index)
+    assert set(store.load_files(live)) == {str(gbk), str(folder / second.name), str(later)}
+    issue_id = store.load_files(live)[str(gbk)]["issue_id"]
+    assert service.source_file(issue_id) == str(gbk)  # the very name, byte for byte
+
+    from webapp import create_app
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    response = client.get(f"/issues/{issue_id}/source")
+    assert response.status_code == 200
+    assert response.data == gbk.read_bytes()
+    # saved under the name the clerk knows, read as GB18030
+    assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F.txt" in response.headers["Content-Disposition"]
+    assert client.get(f"/issues/{issue_id}/source",
+                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert client.get(f"/issues/{issue_id}").status_code == 200

@@ -50,10 +50,17 @@ def default_index_dir() -> str:
     return os.environ.get("BULLETIN_INDEX_DIR") or DEFAULT_INDEX_DIR
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def write_json_atomic(path: Path, data) -> None:
+    """Write JSON in UTF-8 and rename it into place. A file name that is not UTF-8 (GBK bytes from
+    a Windows zip archive) reaches Python as lone surrogates, which UTF-8 cannot hold; written as
+    ``\\udcXX`` escapes, ``json.load`` gives back exactly the same name."""
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
+        f.write(text)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from indexer.names import readable_name
 from indexer.search.params import NAMES
 
 from ..citing import citation, download_name
@@ -114,6 +116,12 @@ def _text_mimetype(path: str) -> str:
         return "text/plain; charset=gb18030"
 
 
+def _etag(path: str) -> str:
+    """Werkzeug's own etag encodes the path as UTF-8, which a GBK file name cannot be."""
+    st = os.stat(path)
+    return f"{st.st_mtime}-{st.st_size}-{zlib.adler32(os.fsencode(path)) & 0xFFFFFFFF}"
+
+
 @bp.get("/issues/<issue_id>/source")
 def source(issue_id: str):
     if not ISSUE_ID.fullmatch(issue_id):
@@ -125,9 +133,9 @@ def source(issue_id: str):
     # Shown inline, but saved under the issue's name (窗口工作周报2022年第40期.pdf), not the
     # archive's file name, which is often a hash or a date.
     bulletin = get_service().issue(issue_id) or {}
-    name = download_name(bulletin.get("issue") or {}, path) if bulletin else os.path.basename(path)
+    name = download_name(bulletin.get("issue") or {}, path) if bulletin else readable_name(path)
     response = send_file(os.path.abspath(path), as_attachment=False, mimetype=mimetype,
-                         download_name=name, conditional=True)
+                         download_name=name, conditional=True, etag=_etag(path))
     response.headers["Content-Type"] = mimetype  # send_file adds a second charset to a text type
     # the ASCII fallback Werkzeug derives from a Chinese name is a few stray digits: use the id
     suffix = os.path.splitext(name)[1]
