@@ -161,3 +161,31 @@ def test_gbk_file_names_are_indexed_stored_losslessly_and_served(tmp_path):
     assert client.get(f"/issues/{issue_id}/source",
                       headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     assert client.get(f"/issues/{issue_id}").status_code == 200
+
+
+# --- 3. --prune of an issue held as both .pdf and .txt -------------------------------------------
+
+def test_prune_drops_an_issue_whose_pdf_and_txt_are_both_gone(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=2, seed=21)  # the demo's default: each issue as .pdf and .txt
+    index = tmp_path / "index"
+    done = run_cli("index", str(folder), "--index-dir", str(index))
+    assert done.returncode == 0 and "2 copies of an issue" in done.stdout, done.stdout + done.stderr
+    gone = sorted(folder.glob("*.pdf"))[0]
+    from indexer.search import store
+    issue_id = store.load_files(store.live_generation(index))[str(gone)]["issue_id"]
+
+    def issues_found(service) -> set:
+        return {hit["issue_id"] for hit in service.search_params([("q", "窗口"), ("per_page", "100")])["hits"]}
+
+    assert issue_id in issues_found(open_service(index))
+    gone.unlink()
+    gone.with_suffix(".txt").unlink()
+    done = run_cli("index", str(folder), "--index-dir", str(index), "--prune")  # KeyError before the fix
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indexed 0 new, 0 replaced, 2 unchanged, 0 refused, 1 pruned"), done.stdout
+    service = open_service(index)
+    assert service.stats()["issues"] == 1 and service.issue(issue_id) is None
+    assert issue_id not in issues_found(service) and issues_found(service)
+    again = run_cli("index", str(folder), "--index-dir", str(index), "--prune")
+    assert again.returncode == 0 and again.stdout.startswith("indexed 0 new, 0 replaced, 2 unchanged, 0 refused;")
