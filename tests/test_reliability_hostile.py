@@ -189,3 +189,29 @@ def test_prune_drops_an_issue_whose_pdf_and_txt_are_both_gone(tmp_path):
     assert issue_id not in issues_found(service) and issues_found(service)
     again = run_cli("index", str(folder), "--index-dir", str(index), "--prune")
     assert again.returncode == 0 and again.stdout.startswith("indexed 0 new, 0 replaced, 2 unchanged, 0 refused;")
+
+
+# --- 6. "degraded" clears once the index is repaired --------------------------------------------
+
+def test_degraded_clears_when_the_pointer_is_repaired_as_the_message_advises(tmp_path):
+    from indexer.search import store
+    from webapp import create_app
+
+    write_demo_archive(tmp_path / "archive", issues=2, seed=22, formats=("txt",))
+    index = tmp_path / "index"
+    assert index_paths([str(tmp_path / "archive")], index).new == 2
+    live = store.live_generation(index)
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok", "issues": 2, "sections": 25}
+
+    (index / store.POINTER).write_text("gen-000009\n")
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded" and f"write the newest complete one ({live.name})" in health["problem"]
+    assert "pointer" in client.get("/api/search?q=窗口").get_json()["notice"]
+
+    (index / store.POINTER).write_text(live.name + "\n")  # what the message says to do
+    assert client.get("/healthz").get_json() == {"status": "ok", "issues": 2, "sections": 25}
+    reply = client.get("/api/search?q=窗口").get_json()
+    assert "notice" not in reply and reply["total"] > 0
+    page = client.get("/?q=窗口").get_data(as_text=True)
+    assert 'role="alert"' not in page

@@ -77,18 +77,23 @@ class SearchService:
         """The current snapshot, reopened when the pointer moved (a rebuild swapped in) or the
         live generation's folder changed (an incremental run committed). Two stat calls a
         request; Whoosh is asked only when one of them changed, and the
-        failure state is retried at most once a second."""
+        failure state (also a "degraded" one, serving an older snapshot) is retried at most once a
+        second, so a repair is seen without a restart."""
         stamp = self._disk_stamp()
         current = self._snapshot
+        healthy = current is not None and self.problem is None
         if not force and stamp == self._stamp and (
-                current is not None or time.monotonic() - self._checked < RECHECK_SECONDS):
+                healthy or time.monotonic() - self._checked < RECHECK_SECONDS):
             return current
         with self._lock:
             current = self._snapshot
-            if not force and stamp == self._stamp and current is not None:
+            if not force and stamp == self._stamp and current is not None and self.problem is None:
                 return current
             self._checked = time.monotonic()
             if current is not None and not force and self._same_state(current):
+                # the live state on disk is the one we serve: whatever was wrong (a damaged
+                # pointer, since written back by hand) is no longer, and the banner must go
+                self.problem = None
                 self._stamp = stamp
                 return current
             try:
