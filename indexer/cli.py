@@ -158,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     limits = {name: getattr(args, name) for name in ("connection_limit", "channel_timeout")
               if getattr(args, name) is not None}  # unset: the server's own defaults
     serve(index_dir=args.index_dir, host=args.host, port=args.port, threads=args.threads,
-          watch=args.watch, prune=args.prune, **limits)
+          watch=args.watch, prune=args.prune, extra_hosts=args.allowed_host or (), **limits)
     return EXIT_OK
 
 
@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open connections accepted at once, idle or slow ones included (default 1000)")
     p.add_argument("--channel-timeout", type=int, metavar="SECONDS",
                    help="close a connection silent for this long (default 30)")
+    p.add_argument("--allowed-host", action="append", metavar="NAME",
+                   help="a host name people reach the server by, besides --host and localhost "
+                        "(repeatable; a request naming any other gets 400)")
     p.add_argument("--index-dir", default=default_index_dir())
     p.add_argument("--watch", nargs="+", action="extend", metavar="DIR",
                    help="index new and changed .pdf/.txt files under DIR while serving")

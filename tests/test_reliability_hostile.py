@@ -215,3 +215,114 @@ def test_degraded_clears_when_the_pointer_is_repaired_as_the_message_advises(tmp
     assert "notice" not in reply and reply["total"] > 0
     page = client.get("/?q=窗口").get_data(as_text=True)
     assert 'role="alert"' not in page
+
+
+# --- 9. the Host header, index paths on the web, a policy for PDFs -------------------------------
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("small")
+    write_demo_archive(root / "archive", issues=2, seed=23)  # .pdf and .txt: a PDF source to serve
+    assert index_paths([str(root / "archive")], root / "index").new == 2
+    return root / "index"
+
+
+def _client(index, **config):
+    from webapp import create_app
+
+    return create_app({"INDEX_DIR": str(index), "TESTING": True, **config}).test_client()
+
+
+@pytest.mark.parametrize("target", ["/export.csv?q=窗口", "//evil.example/", "/", "/api/search?q=窗口",
+                                    "/healthz"])
+def test_a_forged_host_header_gets_400_and_is_never_linked_to(small_index, target):
+    response = _client(small_index).get(target, headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "evil.example" not in response.headers.get("Location", "")
+    assert b"evil.example" not in response.data
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000",
+                                  "LOCALHOST", "bulletins.example:8080"])
+def test_allowed_hosts_are_answered_and_csv_links_name_them(small_index, host):
+    client = _client(small_index, ALLOWED_HOSTS=("localhost", "127.0.0.1", "::1", "bulletins.example"))
+    response = client.get("/export.csv?q=窗口", headers={"Host": host})
+    assert response.status_code == 200
+    rows = response.data.decode("utf-8-sig").splitlines()[1:]
+    assert rows and all(f"http://{host.lower()}/issues/" in row for row in rows)
+
+
+def test_a_degraded_index_is_explained_on_the_web_without_the_servers_paths(small_index, tmp_path):
+    import shutil
+
+    from indexer.search import store
+
+    index = tmp_path / "index"
+    shutil.copytree(small_index, index)
+    client = _client(index)
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    (index / store.POINTER).write_text("gen-000009\n")
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded" and "<index>/CURRENT" in health["problem"]
+    notice = client.get("/api/search?q=窗口").get_json()["notice"]
+    page = client.get("/?q=窗口").get_data(as_text=True)
+    for text in (str(health), notice, page):
+        assert str(tmp_path) not in text and str(index) not in text
+    assert "<index>/CURRENT" in notice and "&lt;index&gt;/CURRENT" in page
+    # the command line still says where
+    done = run_cli("search", "窗口", "--index-dir", str(index))
+    assert f"{index}/CURRENT" in done.stderr
+
+
+def test_the_original_pdf_is_served_with_a_content_security_policy(small_index):
+    from indexer.search import store
+
+    client = _client(small_index)
+    pdf_issue = next(rec["issue_id"] for path, rec in store.load_files(store.live_generation(small_index)).items()
+                     if path.endswith(".pdf"))
+    response = client.get(f"/issues/{pdf_issue}/source")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy and "frame-ancestors 'self'" in policy
+
+
+def _raw_get(port: int, target: bytes, host: bytes) -> tuple[int, bytes]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: " + host + b"\r\n\r\n")
+        reply = sock.makefile("rb").read()
+    head, _, _body = reply.partition(b"\r\n\r\n")
+    return int(head.split()[1]), head
+
+
+def test_serve_answers_its_own_and_allowed_host_names_only(small_index):
+    import time
+
+    from tests.test_web_server import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--port", str(port),
+                               "--index-dir", str(small_index), "--allowed-host", "bulletins.example"],
+                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _ = _raw_get(port, b"/healthz", b"127.0.0.1")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert status == 200
+        assert _raw_get(port, b"/export.csv?q=x", b"bulletins.example:%d" % port)[0] == 200
+        assert _raw_get(port, b"/", b"localhost")[0] == 200
+        for target in (b"/export.csv?q=x", b"//evil.example/", b"/"):
+            status, head = _raw_get(port, target, b"evil.example")
+            assert status == 400 and b"evil.example" not in head
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        output = server.stdout.read().decode()
+        server.stdout.close()
+    assert "answering to the host names localhost, 127.0.0.1, ::1, bulletins.example" in output

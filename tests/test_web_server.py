@@ -22,7 +22,7 @@ def free_port() -> int:
 def raw_get(port: int, target: bytes) -> tuple[int, bytes]:
     """GET with the request target's bytes sent as they are (urllib would encode them)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
         reply = sock.makefile("rb").read()
     head, _, body = reply.partition(b"\r\n\r\n")
     return int(head.split()[1]), body

@@ -5,6 +5,8 @@ environment for the index folder, then the test's mapping.
 """
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from indexer.search.params import MAX_QUERY_CHARS
@@ -17,6 +19,11 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "MAX_QUERY_STRING": (4096, "longer query strings are refused politely with 400 (bytes)"),
     "MAX_QUERY_CHARS": (MAX_QUERY_CHARS, "longer search texts are refused politely with 400 (characters)"),
     "EXPORT_LIMIT": (EXPORT_LIMIT, "most rows one CSV export holds"),
+    "ALLOWED_HOSTS": (("localhost", "127.0.0.1", "::1"),
+                      "host names the app answers to; a request naming another gets 400, so no link "
+                      "or redirect is ever built from a forged Host header. `serve` adds its --host "
+                      "and each --allowed-host, $BULLETIN_ALLOWED_HOSTS (comma-separated) adds more; "
+                      "\"*\" allows any (only behind a proxy that checks the host itself)"),
 }
 
 
@@ -26,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["INDEX_DIR"] = default_index_dir()
     if test_config:
         app.config.from_mapping(test_config)
+    extra_hosts = [h for h in os.environ.get("BULLETIN_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    app.config["ALLOWED_HOSTS"] = tuple(app.config["ALLOWED_HOSTS"]) + tuple(extra_hosts)
     app.json.ensure_ascii = False  # Chinese stays readable in the JSON replies
     app.json.sort_keys = False
 

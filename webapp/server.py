@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import sys
 
 from . import create_app
@@ -30,6 +31,19 @@ def _lenient_channel():
     return LenientChannel
 
 
+def allowed_hosts(host: str, extra=()) -> tuple[str, ...]:
+    """The host names a server bound to ``host`` answers to: loopback, the bound name itself, and
+    ``extra``; bound to every interface, also this machine's own names and addresses."""
+    names = ["localhost", "127.0.0.1", "::1", host, *extra]
+    if host in ("", "0.0.0.0", "::"):
+        names += [socket.gethostname(), socket.getfqdn()]
+        try:
+            names += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+        except OSError:  # a host name that does not resolve: its name is all there is
+            pass
+    return tuple(dict.fromkeys(n for n in names if n and n not in ("0.0.0.0", "::")))
+
+
 # Slow and idle clients. A connection that has not sent a whole request holds no worker thread, only a
 # socket in waitress's event loop, so many of them are cheap: the limit is set far above waitress's
 # default of 100, which a few dozen stalled browsers or a slowloris reach, after which the server
@@ -41,15 +55,16 @@ CHANNEL_TIMEOUT = 30
 
 def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
           connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT,
-          watch: list[str] | None = None, prune: bool = False) -> None:
+          watch: list[str] | None = None, prune: bool = False, extra_hosts=()) -> None:
     """Serve the app over ``index_dir`` until interrupted. Bound to loopback unless told otherwise;
-    beyond it, put a reverse proxy in front (README, "Serving beyond this machine").
+    beyond it, put a reverse proxy in front (README, "Serving beyond this machine"). Answers only
+    requests naming one of ``allowed_hosts(host, extra_hosts)``.
     ``watch``: folders whose new and changed bulletin files are indexed while serving
     (indexer.watch); ``prune``: their removed files' issues are dropped too."""
     from waitress import create_server
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
-    app = create_app({"INDEX_DIR": index_dir})
+    app = create_app({"INDEX_DIR": index_dir, "ALLOWED_HOSTS": allowed_hosts(host, extra_hosts)})
     with app.app_context():
         # Open the index now, so a missing or broken one is reported at start, not on a first search.
         from .searching import get_service
@@ -68,6 +83,8 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
             listener.channel_class = channel
     print(f"serving {stats['issues']} issues ({stats['sections']} sections) from {index_dir} "
           f"on http://{host}:{port}/ with {threads} threads", file=sys.stderr, flush=True)
+    print(f"answering to the host names {', '.join(app.config['ALLOWED_HOSTS'])} "
+          "(add one with --allowed-host)", file=sys.stderr, flush=True)
     watcher = None
     if watch:
         from indexer.watch import Watcher

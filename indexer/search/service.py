@@ -203,6 +203,16 @@ class SearchService:
             report.update(status="degraded" if snap is not None else "error", problem=self.problem)
         return report
 
+    def without_paths(self, text: Optional[str]) -> Optional[str]:
+        """``text`` (a problem or notice) with the index folder's location on the server replaced
+        by ``<index>``: the web says what is wrong; where the files lie is for the command line."""
+        if not text:
+            return text
+        folders = {str(self.index_dir), str(self.index_dir.resolve()), str(self.index_dir.absolute())}
+        for folder in sorted(folders, key=len, reverse=True):
+            text = text.replace(folder, "<index>")
+        return text
+
     def marker(self, q: str) -> Optional[Callable[[str], list[tuple[int, int]]]]:
         """Where a query's words stand in a text, marked exactly as the snippets mark them (full-
         and half-width alike, departments in their every form where they name the department);

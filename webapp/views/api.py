@@ -13,4 +13,8 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def search():
-    return jsonify(public_reply(get_service().search_params(request_pairs())))
+    service = get_service()
+    reply = service.search_params(request_pairs())
+    if reply.get("notice"):
+        reply["notice"] = service.without_paths(reply["notice"])
+    return jsonify(public_reply(reply))

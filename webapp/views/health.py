@@ -12,5 +12,8 @@ bp = Blueprint("health", __name__)
 def healthz():
     """200 while searches are answered; 503 with the problem when the index cannot be read, so a
     monitor notices what the search page already tells its users."""
-    health = get_service().health()
+    service = get_service()
+    health = service.health()
+    if "problem" in health:
+        health["problem"] = service.without_paths(health["problem"])
     return jsonify(health), 503 if health["status"] == "error" else 200

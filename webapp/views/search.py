@@ -69,7 +69,8 @@ def index():
             unfiltered_total = None
     return render_template(
         "search.html", query=reply.get("query", query), filters_active=filters_active,
-        unfiltered_total=unfiltered_total, stats=service.stats(), notice=reply.get("notice"),
+        unfiltered_total=unfiltered_total, stats=service.stats(),
+        notice=service.without_paths(reply.get("notice")),
         browsing=not query.strip(), dates={"from": request.args.get("from", ""),
                                             "to": request.args.get("to", "")},
         # the form's own boxes (q, from, to) are not repeated as hidden fields; a new search is page 1
