@@ -28,8 +28,15 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _say(line: str) -> None:
+    """One line on stderr; any file name in it shown safely (names.printable)."""
+    from .names import printable
+
+    print(printable(line), file=sys.stderr)
+
+
 def _print_refusal(refusal) -> None:
-    print(f"refused: {refusal}", file=sys.stderr)
+    _say(f"refused: {refusal}")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -48,19 +55,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(bulletin_as_text(bulletin))
     for warning in bulletin.warnings:
-        print(f"warning: {args.file}: {warning}", file=sys.stderr)
+        _say(f"warning: {args.file}: {warning}")
     return EXIT_OK
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from .names import printable
     from .progress import progress_for_terminal
     from .search.indexing import index_paths
 
     missing = [p for p in args.paths if not os.path.exists(p)]
     for path in missing:
-        print(f"refused: {path}: no such file or folder", file=sys.stderr)
+        _say(f"refused: {path}: no such file or folder")
     bar = progress_for_terminal(sys.stderr)
-    on_refused = (lambda refusal: bar.print_line(f"refused: {refusal}")) if bar else _print_refusal
+    on_refused = (lambda refusal: bar.print_line(printable(f"refused: {refusal}"))) if bar else _print_refusal
     report = index_paths(
         [p for p in args.paths if p not in missing],
         args.index_dir,
@@ -83,14 +91,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     reply = service.search_params(params)
     health = service.health()
     if health["status"] == "error":  # nothing could be searched: not an empty answer
-        print(f"error: {args.index_dir}: {health['problem']}", file=sys.stderr)
+        _say(f"error: {args.index_dir}: {health['problem']}")
         return EXIT_REFUSED
     if reply.get("notice"):
-        print(f"warning: {reply['notice']}", file=sys.stderr)
+        _say(f"warning: {reply['notice']}")
     elif health["issues"] == 0:
         # nothing was searched: a script must not take this for "no matches"
-        print(f"error: the index in {args.index_dir} holds no bulletins yet; "
-              "run `bulletin-search index PATH…` first", file=sys.stderr)
+        _say(f"error: the index in {args.index_dir} holds no bulletins yet; "
+             "run `bulletin-search index PATH…` first")
         return EXIT_REFUSED
     if args.format == "json":
         json.dump(public_reply(reply), sys.stdout, ensure_ascii=False, indent=1)
@@ -258,13 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     # The one place a problem becomes its line and exit status: a bad parameter is bad usage; an
     # index that cannot be used is a refusal (said with the folder it is about), never a traceback.
     except BadParameter as bad:
-        print(f"error: {bad}", file=sys.stderr)
+        _say(f"error: {bad}")
         return EXIT_USAGE
     except IndexBusy as busy:  # its message names the folder already
-        print(f"error: {busy}", file=sys.stderr)
+        _say(f"error: {busy}")
         return EXIT_REFUSED
     except IndexProblem as problem:
-        print(f"error: {getattr(args, 'index_dir', '')}: {problem}", file=sys.stderr)
+        _say(f"error: {getattr(args, 'index_dir', '')}: {problem}")
         return EXIT_REFUSED
     except BrokenPipeError:
         # `bulletin-search search … | head`: the reader left; that is not an error of ours.

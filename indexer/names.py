@@ -27,3 +27,25 @@ def readable_name(path: str) -> str:
         name = raw.decode("utf-8", errors="replace")
     name = " ".join(_UNSAFE.sub(" ", name).split())
     return name or "bulletin"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` (a line naming a file) safe for a terminal or a log: a control character (a
+    newline in a name would forge another ``refused:`` line; ESC sequences would drive the
+    terminal) is shown as ``\\n``, ``\\x1b``; a byte of a name that is not UTF-8 as ``\\xb5``, which is
+    what ``ls -b`` shows, so the name can still be found."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, held as a lone surrogate
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _UNSAFE.match(ch) or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

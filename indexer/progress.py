@@ -55,7 +55,9 @@ def render_bar(done: int, total: int, label: str = "", width: int = BAR_WIDTH) -
     """``[########------------] 12/40 name.pdf`` (pure, for tests)."""
     fraction = done / total if total else 1.0
     filled = int(round(fraction * width))
-    name = os.path.basename(label)
+    from .names import printable
+
+    name = printable(os.path.basename(label))
     if len(name) > 40:
         name = "…" + name[-39:]
     return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {name}".rstrip()

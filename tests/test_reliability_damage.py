@@ -59,8 +59,13 @@ def test_a_damaged_pointer_is_reported_in_one_line_and_nothing_is_changed(indexe
 
 def test_a_file_that_vanishes_mid_run_is_refused_in_one_line_and_the_rest_indexed(indexed, capsys, monkeypatch):
     ghost = str(indexed / "docs" / "0001_gone-before-it-was-read.txt")
-    real_collect = indexing.collect_files
-    monkeypatch.setattr(indexing, "collect_files", lambda paths: sorted(real_collect(paths) + [ghost]))
+    real_collect = indexing._collect
+
+    def collect_and_a_ghost(paths):
+        files, odd = real_collect(paths)
+        return sorted(files + [ghost]), odd
+
+    monkeypatch.setattr(indexing, "_collect", collect_and_a_ghost)
     status = main(["index", str(indexed / "docs"), "--index-dir", str(indexed / "ix2")])
     out, err = capsys.readouterr()
     assert status == 1

@@ -326,3 +326,49 @@ def test_serve_answers_its_own_and_allowed_host_names_only(small_index):
         output = server.stdout.read().decode()
         server.stdout.close()
     assert "answering to the host names localhost, 127.0.0.1, ::1, bulletins.example" in output
+
+
+# --- 8. names printed safely; links, loops and FIFOs said -----------------------------------------
+
+def test_odd_names_and_odd_files_are_each_one_safe_line(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=1, seed=24, formats=("txt",))
+    not_a_bulletin = "这是一份通知，不是公报。\n" * 5
+    (folder / "evil\nrefused: forged.txt").write_text(not_a_bulletin, encoding="utf-8")
+    (folder / "\x1b[31mred\x1b[0m.txt").write_text(not_a_bulletin, encoding="utf-8")
+    (tmp_path / "elsewhere.pdf").write_bytes(b"")
+    (folder / "link.pdf").symlink_to(tmp_path / "elsewhere.pdf")
+    (folder / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    os.mkfifo(folder / "pipe.txt")
+    done = run_cli("index", str(folder), "--index-dir", str(tmp_path / "index"))
+    assert done.returncode == 1
+    assert "\x1b" not in done.stderr and "\r" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert all(line.startswith(f"refused: {folder}/") for line in lines), lines
+    named = {line[len(f"refused: {folder}/"):].split(": ", 1)[0]: line for line in lines}
+    assert sorted(named) == sorted(["evil\\nrefused", "\\x1b[31mred\\x1b[0m.txt", "link.pdf", "gone.pdf",
+                                    "loop.pdf", "pipe.txt"])
+    assert named["evil\\nrefused"].startswith(f"refused: {folder}/evil\\nrefused: forged.txt: ")
+    assert "empty file" in named["link.pdf"]  # refused under the link's own name
+    assert f"a link to {tmp_path / 'nowhere.pdf'}, which does not exist" in named["gone.pdf"]
+    assert "a link that leads back to itself" in named["loop.pdf"]
+    assert "named pipe" in named["pipe.txt"]
+    assert done.stdout.startswith("indexed 1 new, 0 replaced, 0 unchanged, 6 refused")
+
+
+def test_a_source_whose_name_holds_a_line_break_is_served(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=1, seed=25, formats=("txt",))
+    (original,) = folder.iterdir()
+    named = original.rename(folder / "第40期\r\n周报.txt")
+    index = tmp_path / "index"
+    assert index_paths([str(folder)], index).new == 1
+    from indexer.search import store
+
+    issue_id = store.load_files(store.live_generation(index))[str(named)]["issue_id"]
+    response = _client(index).get(f"/issues/{issue_id}/source")
+    assert response.status_code == 200 and response.data == named.read_bytes()
+    disposition = response.headers["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition
+    assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F%20%E5%91%A8%E6%8A%A5.txt" in disposition

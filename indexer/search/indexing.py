@@ -11,11 +11,13 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -66,15 +68,56 @@ class IndexReport:
 def collect_files(paths: Iterable[str]) -> list[str]:
     """Every .pdf/.txt under the paths, absolute, each once; a PDF before the .txt of its name so
     the preferred source of an issue is usually met first."""
-    found = set()
+    return _collect(paths)[0]
+
+
+def _collect(paths: Iterable[str]) -> tuple[list[str], list[RefusedInput]]:
+    """``collect_files``, and a refusal for each entry with a bulletin's name that is no file to
+    read: a link to nothing, a loop of links, a named pipe (opening one would wait forever).
+
+    The folders given are resolved, the entries in them are not: a linked bulletin is indexed
+    and refused under the name it has in the archive, not its target's."""
+    found: set[str] = set()
+    odd: dict[str, RefusedInput] = {}
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found.update(str(f.resolve()) for f in path.rglob("*")
-                         if f.is_file() and f.suffix.lower() in SUFFIXES)
+            base = path.resolve()
+            for entry in base.rglob("*"):
+                if entry.suffix.lower() not in SUFFIXES:
+                    continue
+                if entry.is_file():
+                    found.add(str(entry))
+                elif not entry.is_dir():
+                    odd[str(entry)] = RefusedInput(str(entry), _not_a_file(entry))
         elif path.is_file():
-            found.add(str(path.resolve()))
-    return sorted(found, key=lambda f: (os.path.dirname(f), Path(f).stem, _rank(f), f))
+            found.add(str(path.parent.resolve() / path.name))
+        elif path.is_symlink() or path.exists():
+            entry = path.parent.resolve() / path.name
+            odd[str(entry)] = RefusedInput(str(entry), _not_a_file(entry))
+    files = sorted(found, key=lambda f: (os.path.dirname(f), Path(f).stem, _rank(f), f))
+    return files, [odd[name] for name in sorted(odd)]
+
+
+def _not_a_file(entry: Path) -> str:
+    """Why an entry named like a bulletin cannot be read, for its refusal line."""
+    if entry.is_symlink():
+        try:
+            os.stat(entry)
+        except FileNotFoundError:
+            return f"a link to {os.readlink(entry)}, which does not exist"
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                return "a link that leads back to itself (a loop of links)"
+            return f"a link that cannot be followed ({e.strerror or e})"
+        return "a link to something that is not a file"
+    try:
+        mode = os.lstat(entry).st_mode
+    except OSError as e:
+        return f"could not be read ({e.strerror or e})"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file: skipped"
+    return "not a regular file (a socket or device): skipped"
 
 
 def _rank(path: str) -> int:
@@ -117,7 +160,7 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
     index_dir = Path(index_dir)
     custom_parse = parse is not None
     parse = parse or _default_parse
-    files = collect_files(paths)
+    files, odd = _collect(paths)
     report = IndexReport()
     with store.WriterLock(index_dir):
         if store.live_generation(index_dir) is not None:
@@ -125,6 +168,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
         run = _Run(index_dir, rebuild, report)
         if run.carried_sources:  # a schema change: keep every issue the old index held
             files = collect_files(files + [p for p in run.carried_sources if os.path.isfile(p)])
+        for refusal in odd:
+            run.refuse(refusal, on_refused)
         try:
             if prune:
                 run.prune()
