@@ -69,6 +69,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         _say(f"refused: {path}: no such file or folder")
     bar = progress_for_terminal(sys.stderr)
     on_refused = (lambda refusal: bar.print_line(printable(f"refused: {refusal}"))) if bar else _print_refusal
+
+    def on_warning(path: str, warning: str) -> None:
+        line = f"warning: {path}: {warning}"
+        bar.print_line(printable(line)) if bar else _say(line)
+
     report = index_paths(
         [p for p in args.paths if p not in missing],
         args.index_dir,
@@ -77,6 +82,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         time_limit=args.time_limit or None,
         progress=bar,
         on_refused=on_refused,
+        on_warning=on_warning,
     )
     print(report.summary())
     return EXIT_REFUSED if (report.refused or missing) else EXIT_OK

@@ -5,6 +5,7 @@ the test writes itself (a few hundred bytes each) and real `bulletin-search` pro
    refused by name at once, and any file still being read after the time limit is refused too."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -372,3 +373,78 @@ def test_a_source_whose_name_holds_a_line_break_is_served(tmp_path):
     disposition = response.headers["Content-Disposition"]
     assert "\r" not in disposition and "\n" not in disposition
     assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F%20%E5%91%A8%E6%8A%A5.txt" in disposition
+
+
+# --- 4. damaged PDFs read in part are said to be --------------------------------------------------
+
+def _content_stream(data: bytes, path: Path, page: int) -> tuple[int, int, int]:
+    """(start of the page's content stream object, start and end of its data) in the file."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        objid = pdf.pages[page - 1].page_obj.attrs["Contents"].objid
+    start = data.index(b"\n%d 0 obj" % objid)
+    begin = data.index(b"stream\n", start) + len(b"stream\n")
+    return start, begin, data.index(b"endstream", begin)
+
+
+def damage_pages(path: Path, cut: int, break_filter: int) -> None:
+    """Page ``cut``: the second two thirds of its compressed text overwritten (pdfminer keeps what
+    it can decompress, silently). Page ``break_filter``: its stream declared ASCII85 (same length,
+    so every offset still holds), which pdfminer cannot decode at all."""
+    data = bytearray(path.read_bytes())
+    _, begin, end = _content_stream(bytes(data), path, cut)
+    third = begin + (end - begin) // 3
+    data[third:end - 2] = b"\xff" * (end - 2 - third)
+    start, begin, _ = _content_stream(bytes(data), path, break_filter)
+    head = bytes(data[start:begin])
+    assert b"/FlateDecode" in head
+    data[start:begin] = head.replace(b"/FlateDecode", b"/A85        ")
+    path.write_bytes(bytes(data))
+
+
+def test_a_pdf_with_damaged_pages_is_indexed_with_a_warning_naming_them(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=2, seed=26, formats=("pdf",))
+    damaged, whole = sorted(folder.glob("*.pdf"))
+    damage_pages(damaged, cut=2, break_filter=3)
+    index = tmp_path / "index"
+    done = run_cli("index", str(folder), "--index-dir", str(index))
+    assert done.returncode == 0, done.stderr  # indexed: what could be read is searchable
+    assert done.stderr.splitlines() == [
+        f"warning: {damaged}: page 2 is damaged: part of its text could not be read; page 3 is "
+        "damaged: its text could not be read at all (the file is corrupt: get a fresh copy and index "
+        "it again)"]
+    assert "2 new" in done.stdout and "1 read only in part (damaged pages, see the warnings)" in done.stdout
+
+    parsed = run_cli("parse", str(damaged), "--format", "json")
+    assert parsed.returncode == 0 and json.loads(parsed.stdout)["damaged_pages"] == [2, 3]
+    assert "page 2 is damaged" in parsed.stderr
+    assert "damaged_pages" not in json.loads(run_cli("parse", str(whole), "--format", "json").stdout)
+
+    from indexer.search import store
+
+    files = store.load_files(store.live_generation(index))
+    client = _client(index)
+    page = client.get(f"/issues/{files[str(damaged)]['issue_id']}").get_data(as_text=True)
+    assert "原文件已损坏：第 2、3 页的文字未能完整读取" in page
+    page = client.get(f"/issues/{files[str(whole)]['issue_id']}").get_data(as_text=True)
+    assert "原文件已损坏" not in page
+
+
+def test_a_pdf_whose_every_page_is_unreadable_is_refused(tmp_path):
+    folder = tmp_path / "archive"
+    write_demo_archive(folder, issues=1, seed=27, formats=("pdf",))
+    (path,) = folder.glob("*.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+    for page in range(1, pages + 1):
+        data = bytearray(path.read_bytes())
+        start, begin, _ = _content_stream(bytes(data), path, page)
+        data[start:begin] = bytes(data[start:begin]).replace(b"/FlateDecode", b"/A85        ")
+        path.write_bytes(bytes(data))
+    done = run_cli("parse", str(path))
+    assert done.returncode == 1
+    assert done.stderr == f"refused: {path}: damaged PDF: not one of its pages could be read; open and re-save it, or get a fresh copy\n"

@@ -83,13 +83,17 @@ class Bulletin:
     issue: Issue
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
+    damaged_pages: list[int] = field(default_factory=list)  # PDF pages read in part or not at all
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "issue": self.issue.to_dict(),
             "sections": [s.to_dict() for s in self.sections],
             "warnings": list(self.warnings),
         }
+        if self.damaged_pages:  # only then: a whole bulletin's JSON is as it always was
+            out["damaged_pages"] = list(self.damaged_pages)
+        return out
 
 
 class RefusedInput(Exception):

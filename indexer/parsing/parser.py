@@ -9,7 +9,7 @@ from .markers import MAX_TITLE, heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line, display_width
-from .reading import PAGE_NUMBER, Line, SourceText, read_source
+from .reading import PAGE_NUMBER, Line, SourceText, damage_warning, read_source
 from .structure import build_tree, split_sections
 
 # The distribution block at the end: 报：… 送：… 发：… （共印 80份）, and its variants 报送：,
@@ -167,4 +167,9 @@ def parse_source(source: SourceText) -> Bulletin:
         source_path=path,
         sha256=source.sha256,
     )
-    return Bulletin(issue=issue, sections=sections, warnings=meta.warnings)
+    warnings = list(meta.warnings)
+    damage = damage_warning(source.damaged_pages)
+    if damage:
+        warnings.insert(0, damage)
+    return Bulletin(issue=issue, sections=sections, warnings=warnings,
+                    damaged_pages=sorted(source.damaged_pages))

@@ -11,8 +11,10 @@ import hashlib
 import logging
 import os
 import re
+import zlib
 from collections import Counter
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .model import RefusedInput
@@ -42,6 +44,8 @@ class SourceText:
     sha256: str
     form: str  # "pdf" or "txt"
     lines: list[Line]
+    # PDF pages read only in part or not at all: page -> what went wrong (damage_warning says it)
+    damaged_pages: dict[int, str] = field(default_factory=dict)
 
 
 def check_size(path: str, size: int) -> None:
@@ -69,7 +73,8 @@ def read_source(path: str) -> SourceText:
         if not head.startswith(b"%PDF"):
             raise RefusedInput(path, f"not a PDF at all (the file is {_sniff(path, head)})")
         data = _read_bytes(path)
-        return SourceText(path, hashlib.sha256(data).hexdigest(), "pdf", read_pdf_lines(path))
+        lines, damaged = read_pdf(path)
+        return SourceText(path, hashlib.sha256(data).hexdigest(), "pdf", lines, damaged)
     if lower.endswith(".txt"):
         data = _read_bytes(path)
         text = decode_text(path, data)
@@ -154,12 +159,24 @@ def _checked(path: str, text: str) -> str:
 # ---------------------------------------------------------------- PDF files
 
 def read_pdf_lines(path: str) -> list[Line]:
+    return read_pdf(path)[0]
+
+
+PAGE_DAMAGED = "damaged"  # some of the page's text could not be read
+PAGE_UNREADABLE = "unreadable"  # none of it could
+
+
+def read_pdf(path: str) -> tuple[list[Line], dict[int, str]]:
+    """The lines of a PDF, and the pages that were read only in part (PAGE_DAMAGED) or not at
+    all (PAGE_UNREADABLE). pdfminer reads past a corrupt stream silently, with what it could
+    decompress; a bulletin missing half a page must not look whole, so such pages are named."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    # pdfminer logs every oddity of a damaged file; the refusal below already says what matters.
+    # pdfminer logs every oddity of a damaged file; the refusal or the page's warning says what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     raw: list[tuple[int, float, float, float, str, float]] = []  # page, x0, x1, size, text, top
+    damaged: dict[int, str] = {}
     try:
         with open(path, "rb") as stream:
             pdf = pdfplumber.open(stream)
@@ -171,24 +188,106 @@ def read_pdf_lines(path: str) -> list[Line]:
                     raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
                 any_image = False
                 for number, page in enumerate(pdf.pages, start=1):
-                    any_image = any_image or bool(page.images)
-                    for line in page.extract_text_lines(return_chars=True):
+                    broken_stream = _has_broken_stream(page)
+                    with _pdfminer_errors() as reported:
+                        try:
+                            any_image = any_image or bool(page.images)
+                            page_lines = page.extract_text_lines(return_chars=True)
+                        except Exception:  # this page only: the others may be whole
+                            damaged[number] = PAGE_UNREADABLE
+                            continue
+                    if broken_stream or reported:
+                        damaged[number] = PAGE_DAMAGED
+                    for line in page_lines:
                         text = _line_text(line["chars"])
                         if not text.strip():
                             continue
                         size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
                         raw.append((number, line["x0"], line["x1"], size, text, line["top"]))
+                pages = len(pdf.pages)
     except RefusedInput:
         raise
     except PdfminerException as err:
         raise RefusedInput(path, _pdf_failure(err)) from None
     except Exception as err:  # pdfminer raises a zoo of errors on broken files
         raise RefusedInput(path, _pdf_failure(err)) from None
+    if pages and sum(1 for how in damaged.values() if how == PAGE_UNREADABLE) == pages:
+        raise RefusedInput(path, "damaged PDF: not one of its pages could be read; open and re-save it, "
+                                 "or get a fresh copy")
     if not raw:
         if any_image:
             raise RefusedInput(path, "scanned PDF with no text layer: it needs OCR before it can be indexed")
         raise RefusedInput(path, "PDF has no text at all (blank pages)")
-    return _with_layout(raw)
+    return _with_layout(raw), damaged
+
+
+def damage_warning(damaged: dict[int, str]) -> Optional[str]:
+    """One warning line for the damaged pages, or None: ``page 2 is damaged: part of its text
+    could not be read; pages 3, 5 could not be read at all``."""
+    parts = []
+    for how, words in ((PAGE_DAMAGED, "part of its text could not be read"),
+                       (PAGE_UNREADABLE, "its text could not be read at all")):
+        pages = sorted(p for p, h in damaged.items() if h == how)
+        if pages:
+            named = (f"page {pages[0]} is" if len(pages) == 1
+                     else "pages " + ", ".join(map(str, pages)) + " are")
+            parts.append(f"{named} damaged: {words.replace('its', 'their') if len(pages) > 1 else words}")
+    if not parts:
+        return None
+    return "; ".join(parts) + " (the file is corrupt: get a fresh copy and index it again)"
+
+
+def _has_broken_stream(page) -> bool:
+    """Whether a content stream of the page is Flate data that does not decompress to its end.
+    pdfminer then keeps what it could and says nothing, so this asks zlib itself first."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
+    try:
+        contents = page.page_obj.contents
+    except Exception:
+        return True
+    for item in contents or []:
+        stream = resolve1(item)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None or stream.decipher:
+            continue  # already decoded, or encrypted: nothing to check before pdfminer does
+        filters = stream.get_filters()
+        if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            inflater.decompress(stream.rawdata)
+        except zlib.error:
+            return True
+        if not inflater.eof:
+            return True
+    return False
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _pdfminer_errors():
+    """The errors pdfminer logs while the block runs (it logs instead of raising on many kinds of
+    damage), kept from the terminal: the page's warning says what matters."""
+    logger = logging.getLogger("pdfminer")
+    handler = _Collect()
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.ERROR)
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def reference_loop(doc) -> Optional[str]:

@@ -48,6 +48,7 @@ class IndexReport:
     duplicates: int = 0  # files holding an issue another file already provides
     pruned: int = 0
     refused: list = field(default_factory=list)  # RefusedInput
+    partial: list = field(default_factory=list)  # (path, warning): indexed, but pages were damaged
     sections: int = 0  # sections written in this run
     seconds: float = 0.0
     rebuilt: bool = False
@@ -60,6 +61,8 @@ class IndexReport:
                       "another file holds (a .pdf is preferred to a .txt)")
         if self.pruned:
             extra += f", {self.pruned} pruned"
+        if self.partial:
+            extra += f", {len(self.partial)} read only in part (damaged pages, see the warnings)"
         return (f"indexed {self.new} new, {self.replaced} replaced, {self.unchanged} unchanged, "
                 f"{len(self.refused)} refused{extra}; {self.sections} sections in {self.seconds:.1f} s"
                 + (" (rebuilt)" if self.rebuilt else ""))
@@ -145,11 +148,13 @@ def default_workers() -> int:
 def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: bool = False,
                 progress: Progress = None, on_refused: Optional[Callable] = None,
                 parse: Optional[Callable] = None, workers: Optional[int] = None,
+                on_warning: Optional[Callable[[str, str], None]] = None,
                 time_limit: Optional[float] = READ_TIME_LIMIT) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
     ``progress(done, total, path)`` is called before each file and once at the end;
-    ``on_refused(RefusedInput)`` for each file that cannot be read as a bulletin.
+    ``on_refused(RefusedInput)`` for each file that cannot be read as a bulletin;
+    ``on_warning(path, warning)`` for each file indexed although some of its pages were damaged.
     ``workers``: processes that parse and analyse (None: ``default_workers()`` when at least
     PARALLEL_MIN_FILES files need reading; 0: all in this process). Only the default parser
     runs in workers; the outcome is the same either way.
@@ -186,7 +191,7 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
                     if progress:
                         progress(done, len(files), path)
                     run.add_file(path, parse, on_refused, hashes[path], prepared.take(path),
-                                 time_limit)
+                                 time_limit, on_warning)
             if progress:
                 progress(len(files), len(files), "")
             run.commit()
@@ -378,7 +383,7 @@ class _Run:
         return rec is not None and rec.get("sha256") == sha
 
     def add_file(self, path: str, parse, on_refused, sha: str, prepared: Optional[tuple],
-                 time_limit: Optional[float] = None) -> None:
+                 time_limit: Optional[float] = None, on_warning=None) -> None:
         rec = self.files.get(path)
         if self.is_unchanged(path, sha):
             self.report.unchanged += 1
@@ -415,6 +420,11 @@ class _Run:
         previous = self.outcome.get(issue_id, ("replaced" if existed else "new", 0))[0]
         self.outcome[issue_id] = (previous, len(data["sections"]))
         self.files[path] = {"sha256": sha, "issue_id": issue_id}
+        if data.get("damaged_pages"):
+            warning = data["warnings"][0]  # the parser puts the damage first
+            self.report.partial.append((path, warning))
+            if on_warning:
+                on_warning(path, warning)
 
     def _flush(self) -> None:
         """Commit what is buffered: Whoosh deletes only committed documents, so an issue written

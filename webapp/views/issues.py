@@ -101,7 +101,8 @@ def show(issue_id: str):
     return render_template("issue.html", issue=bulletin["issue"], query=query, blocks=blocks,
                            marks=marks, has_source=has_source, back_url=search_back_url(),
                            previous=previous, following=following,
-                           site=request.host_url.rstrip("/"))
+                           site=request.host_url.rstrip("/"),
+                           damaged_pages=bulletin.get("damaged_pages") or [])
 
 
 def _text_mimetype(path: str) -> str:
