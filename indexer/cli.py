@@ -6,6 +6,7 @@ Every refusal is one line on stderr naming the file and the reason.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -74,18 +75,34 @@ def cmd_index(args: argparse.Namespace) -> int:
         line = f"warning: {path}: {warning}"
         bar.print_line(printable(line)) if bar else _say(line)
 
-    report = index_paths(
-        [p for p in args.paths if p not in missing],
-        args.index_dir,
-        rebuild=args.rebuild,
-        prune=args.prune,
-        time_limit=args.time_limit or None,
-        progress=bar,
-        on_refused=on_refused,
-        on_warning=on_warning,
-    )
+    try:
+        report = index_paths(
+            [p for p in args.paths if p not in missing],
+            args.index_dir,
+            rebuild=args.rebuild,
+            prune=args.prune,
+            time_limit=args.time_limit or None,
+            progress=bar,
+            on_refused=on_refused,
+            on_warning=on_warning,
+        )
+    except OSError as failure:  # a full or read-only disk: the run was undone (indexing.py)
+        _say(f"error: {args.index_dir}: {_write_failure(failure)}")
+        return EXIT_REFUSED
     print(report.summary())
     return EXIT_REFUSED if (report.refused or missing) else EXIT_OK
+
+
+def _write_failure(failure: OSError) -> str:
+    """What a failed write of the index means for the user, in one line."""
+    where = f" ({failure.filename})" if failure.filename else ""
+    if failure.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"the disk is full{where}: {failure.strerror}. This run was undone and the index "
+                "answers as before; free some space and run the command again")
+    if failure.errno == errno.EROFS:
+        return f"the disk is read-only{where}; nothing was changed"
+    return (f"could not write the index{where}: {failure.strerror or failure}. This run was undone; "
+            "the index answers as before")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -448,3 +448,68 @@ def test_a_pdf_whose_every_page_is_unreadable_is_refused(tmp_path):
     done = run_cli("parse", str(path))
     assert done.returncode == 1
     assert done.stderr == f"refused: {path}: damaged PDF: not one of its pages could be read; open and re-save it, or get a fresh copy\n"
+
+
+# --- 5. a full disk: one line, the run undone, no space kept --------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MB file system (tmpfs), so writes fail with a real ENOSPC; skipped where this
+    process may not mount one."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+                             capture_output=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill ``disk`` but ``leave`` bytes."""
+    filler = disk / "filler"
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with open(filler, "wb") as f:
+        f.truncate(0)
+        f.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def _files_and_sizes(folder: Path) -> list[tuple[str, int]]:
+    return sorted((str(p.relative_to(folder)), p.stat().st_size) for p in folder.rglob("*")
+                  if p.is_file() and p.name != ".lock")
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_partial_segments(tmp_path, small_disk):
+    write_demo_archive(tmp_path / "all", issues=16, seed=28, formats=("txt",))
+    first, more = tmp_path / "first", tmp_path / "more"
+    first.mkdir(), more.mkdir()
+    for number, path in enumerate(sorted((tmp_path / "all").iterdir())):
+        path.rename((first if number < 4 else more) / path.name)
+    index = small_disk / "index"
+    assert run_cli("index", str(first), "--index-dir", str(index)).returncode == 0
+    queries = [[("q", "窗口")], [("q", "上门服务"), ("per_page", "3")]]
+
+    def answers():
+        service = open_service(index)
+        return [{k: v for k, v in service.search_params(q).items() if k != "took_ms"} for q in queries]
+
+    before, listing = answers(), _files_and_sizes(index)
+    filler = _fill(small_disk, leave=300 * 1024)  # room for a run's temporaries, not its segment
+    for args in ([], [], [], ["--rebuild"]):  # retries must not pile up partial segments
+        done = run_cli("index", str(first), str(more), "--index-dir", str(index), *args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert done.stderr == (f"error: {index}: the disk is full: No space left on device. This run "
+                               "was undone and the index answers as before; free some space and run "
+                               "the command again\n")
+        assert _files_and_sizes(index) == listing
+        assert answers() == before
+    filler.unlink()
+    done = run_cli("index", str(first), str(more), "--index-dir", str(index))
+    assert done.returncode == 0 and done.stdout.startswith("indexed 12 new, 0 replaced, 4 unchanged")
+    assert open_service(index).stats()["issues"] == 16

@@ -6,6 +6,7 @@ Keeping Whoosh behind this module means a later engine (Tantivy, SQLite FTS) rep
 from __future__ import annotations
 
 import heapq
+import re
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -141,6 +142,43 @@ def check_readable(ix, gen: Path) -> None:
         raise IndexUnreadable(f"cannot read the index in {gen} ({type(e).__name__}: {str(e)[:80]}); "
                               "nothing was changed. Run `bulletin-search index --rebuild PATH…` "
                               "to build a new index beside it") from e
+
+
+def remove_unused_files(gen: Path) -> list[str]:
+    """Remove what failed or killed writers left in ``gen`` that the index on disk does not use:
+    segment files not in the latest TOC (a full disk leaves partial ones), TOCs other than the
+    latest, and Whoosh's temporary folders (``MAIN.tmp``). Whoosh itself cleans only after a
+    commit that succeeds, so without this every failed retry on a full disk left more behind.
+    Only Whoosh's own names are touched; the store's files never match them. Returns the names
+    removed."""
+    import shutil
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    name = whoosh_index._DEF_INDEX_NAME
+    try:
+        toc = TOC.read(FileStorage(str(gen)), name)
+    except Exception:  # no readable TOC: nothing can be told apart, so nothing is removed
+        return []
+    live = {segment.segment_id() for segment in toc.segments}
+    toc_name, segment_name = TOC._pattern(name), TOC._segment_pattern(name)
+    removed = []
+    for entry in sorted(gen.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.name.startswith(name) and entry.name.endswith(".tmp"):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+            continue
+        toc_match = toc_name.match(entry.name)
+        segment_match = segment_name.fullmatch(entry.name)
+        unused = ((toc_match and int(toc_match.group(1)) != toc.generation)
+                  or (segment_match and segment_match.group(1) not in live)
+                  or re.fullmatch(rf"_{name}_\d+\.toc\.[\d.]+", entry.name))  # a TOC never renamed in
+        if unused:
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
 
 
 def open_writer(ix):

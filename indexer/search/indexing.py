@@ -353,6 +353,7 @@ class _Run:
             engine.check_readable(self.ix, live)
             self.files = store.load_files(live)
             store.clear_staged(live)
+            engine.remove_unused_files(live)  # what an earlier failed or killed writer left
         self.writer = engine.open_writer(self.ix)
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
         self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
@@ -454,8 +455,11 @@ class _Run:
     def cancel(self) -> None:
         try:
             self.writer.cancel()
+        except Exception:  # a writer that failed mid-commit may not cancel cleanly; cleaned below
+            pass
         finally:
             if self.building:  # never the live generation: only the one this run was building
                 shutil.rmtree(self.gen, ignore_errors=True)
             else:  # the live generation keeps the bulletins its index has
                 store.discard_staged(self.gen)
+                engine.remove_unused_files(self.gen)  # so retries on a full disk do not pile up

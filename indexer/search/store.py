@@ -59,11 +59,15 @@ def write_json_atomic(path: Path, data) -> None:
     ``\\udcXX`` escapes, ``json.load`` gives back exactly the same name."""
     text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk: the half-written temporary must not hold on to space
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_json(path: Path, default=None):
