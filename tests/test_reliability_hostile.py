@@ -513,3 +513,90 @@ def test_a_full_disk_is_one_line_and_leaves_no_partial_segments(tmp_path, small_
     done = run_cli("index", str(first), str(more), "--index-dir", str(index))
     assert done.returncode == 0 and done.stdout.startswith("indexed 12 new, 0 replaced, 4 unchanged")
     assert open_service(index).stats()["issues"] == 16
+
+
+# --- 7. kill -9 in the commit window --------------------------------------------------------------
+
+UNIQUE_WORDS = "金丝猴巡查试点"
+
+
+@pytest.fixture(scope="module")
+def commit_window(tmp_path_factory):
+    """An index of four issues, and their folder then given three more, one of the four changed
+    (UNIQUE_WORDS appended to its longest line), and the last issue also as a .pdf met after its
+    .txt (so the run commits once mid-way to replace it)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("window")
+    write_demo_archive(root / "all", issues=7, seed=29, formats=("txt",))
+    write_demo_archive(root / "pdf", issues=7, seed=29, formats=("pdf",))
+    names = sorted((root / "all").iterdir())
+    docs = root / "docs"
+    docs.mkdir()
+    for path in names[:4]:
+        shutil.copy(path, docs / path.name)
+    base = root / "base"
+    assert index_paths([str(docs)], base).new == 4
+    for path in names[4:]:
+        shutil.copy(path, docs / path.name)
+    changed = docs / names[0].name
+    text = changed.read_text(encoding="utf-8")
+    line = max(text.splitlines(), key=len)
+    changed.write_text(text.replace(line, line + UNIQUE_WORDS), encoding="utf-8")
+    # the last issue again, as a PDF met after its .txt: the run commits mid-way to replace it
+    last_pdf = sorted((root / "pdf").glob("*.pdf"))[-1]
+    shutil.copy(last_pdf, docs / f"zz_{last_pdf.name}")
+    return {"base": base, "docs": docs}
+
+
+def assert_every_hit_is_in_its_view(index: Path) -> int:
+    """Each hit of a few searches opens (200) on a view holding its paragraph and its words."""
+    client = _client(index)
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    checked = 0
+    for query in (UNIQUE_WORDS, "窗口", "上门服务", "政务服务"):
+        reply = client.get("/api/search", query_string={"q": query, "per_page": "100"}).get_json()
+        for hit in reply["hits"]:
+            path, _, paragraph = hit["url"].partition("#")
+            page = client.get(path)
+            assert page.status_code == 200, (query, hit["url"])
+            html = page.get_data(as_text=True)
+            assert f'id="{paragraph}"' in html, (query, hit["url"])
+            if query == UNIQUE_WORDS:
+                assert UNIQUE_WORDS in html
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("point", ["after-flush", "after-index-commit", "publishing"])
+def test_a_run_killed_in_its_commit_window_never_links_a_hit_to_a_missing_page(commit_window, tmp_path, point):
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(commit_window["base"], index)
+    killed = subprocess.run([sys.executable, "-m", "indexer.cli", "index", str(commit_window["docs"]),
+                             "--index-dir", str(index)], cwd=REPO, capture_output=True, text=True,
+                            timeout=HANG_LIMIT, env={**os.environ, "BULLETIN_KILL_AT": point})
+    assert killed.returncode == -9, killed.stderr  # it really died at that step
+    assert assert_every_hit_is_in_its_view(index) > 0
+    done = run_cli("index", str(commit_window["docs"]), "--index-dir", str(index))
+    assert done.returncode == 0, done.stderr
+    assert open_service(index).stats()["issues"] == 7
+    assert open_service(index).search_params([("q", UNIQUE_WORDS)])["total"] > 0
+    assert assert_every_hit_is_in_its_view(index) > 0
+
+
+def test_a_first_build_killed_just_before_its_swap_is_kept(commit_window, tmp_path):
+    from indexer.search import store
+
+    index = tmp_path / "index"
+    killed = subprocess.run([sys.executable, "-m", "indexer.cli", "index", str(commit_window["docs"]),
+                             "--index-dir", str(index)], cwd=REPO, capture_output=True, text=True,
+                            timeout=HANG_LIMIT, env={**os.environ, "BULLETIN_KILL_AT": "before-swap"})
+    assert killed.returncode == -9 and not (index / store.POINTER).exists()
+    done = run_cli("index", str(commit_window["docs"]), "--index-dir", str(index))
+    assert done.returncode == 0
+    assert done.stdout.startswith("indexed 0 new, 0 replaced, 8 unchanged")  # nothing read again
+    assert store.live_generation(index).name == "gen-000001"
+    assert open_service(index).stats()["issues"] == 7
+    assert assert_every_hit_is_in_its_view(index) > 0

@@ -194,8 +194,9 @@ def report_date(issue: dict) -> datetime:
     return datetime.fromisoformat(period[1] if len(period) == 2 and period[1] else issue["published"])
 
 
-def section_documents(bulletin: dict) -> Iterable[dict]:
-    """The Whoosh documents of one parsed bulletin (``Bulletin.to_dict()`` shape)."""
+def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable[dict]:
+    """The Whoosh documents of one parsed bulletin (``Bulletin.to_dict()`` shape); ``version``
+    names the stored bulletin they are cut from (store.bulletin_version)."""
     issue = bulletin["issue"]
     published = report_date(issue)
     source_path = (issue.get("source") or {}).get("path") or ""
@@ -222,6 +223,8 @@ def section_documents(bulletin: dict) -> Iterable[dict]:
                 "heading": list(section["heading"]), "type": section["type"],
                 "departments": list(section["departments"]), "is_pdf": is_pdf,
                 "paragraphs": [[p["id"], p["text"], p["page"]] for p in section["paragraphs"]],
+                # which stored bulletin these sections were cut from (store.load_bulletin)
+                "version": version,
             },
         )
 
@@ -482,9 +485,29 @@ class Snapshot:
         with self.lock:
             return [self.searcher.stored_fields(d)["payload"] for d in docnums]
 
+    def issue_version(self, issue_id: str) -> Optional[str]:
+        """The version of the stored bulletin this index state holds ``issue_id`` from
+        (store.bulletin_version); None when it holds no such issue, or was written before
+        versions were recorded (then any stored one fits)."""
+        with self.lock:
+            return _issue_version(self.searcher, issue_id)
+
     def close(self) -> None:
         with self.lock:
             self.searcher.close()
+
+
+def _issue_version(searcher, issue_id: str) -> Optional[str]:
+    docnum = searcher.document_number(issue_id=issue_id)
+    if docnum is None:
+        return None
+    return searcher.stored_fields(docnum)["payload"].get("version")
+
+
+def issue_versions(ix, issue_ids: Iterable[str]) -> dict:
+    """issue id -> the bulletin version the committed index holds (None: not held, or not said)."""
+    with ix.searcher() as searcher:
+        return {issue_id: _issue_version(searcher, issue_id) for issue_id in issue_ids}
 
 
 def _cache_get(cache: OrderedDict, key):

@@ -168,6 +168,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
     files, odd = _collect(paths)
     report = IndexReport()
     with store.WriterLock(index_dir):
+        if store.live_generation(index_dir) is None:
+            store.adopt_finished_build(index_dir, engine.SCHEMA_VERSION)
         if store.live_generation(index_dir) is not None:
             store.remove_stale_generations(index_dir)
         run = _Run(index_dir, rebuild, report)
@@ -269,7 +271,7 @@ def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
             data["issue"]["source"] = {"path": path, "sha256": sha}
             if not store.valid_issue_id(data["issue"]["id"]):
                 return ("ok", data, [])  # refused by the writer, which names the id
-            return ("ok", data, list(engine.section_documents(data)))
+            return ("ok", data, list(engine.section_documents(data, store.bulletin_version(data))))
     except _TookTooLong:
         return ("refused", f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
                            "(a longer limit can be set with --time-limit)")
@@ -352,7 +354,7 @@ class _Run:
             self.ix = engine.open_index(live)  # raises IndexUnreadable; nothing is deleted
             engine.check_readable(self.ix, live)
             self.files = store.load_files(live)
-            store.clear_staged(live)
+            store.recover_staged(live, engine.issue_versions(self.ix, store.staged_issue_ids(live)))
             engine.remove_unused_files(live)  # what an earlier failed or killed writer left
         self.writer = engine.open_writer(self.ix)
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
@@ -431,6 +433,7 @@ class _Run:
         """Commit what is buffered: Whoosh deletes only committed documents, so an issue written
         earlier in this run (its .txt met before its .pdf) must be committed before replacing."""
         self.writer.commit()
+        store.crash_point("after-flush")
         self.writer = engine.open_writer(self.ix)
 
     def refuse(self, refusal: RefusedInput, on_refused) -> None:
@@ -440,6 +443,7 @@ class _Run:
 
     def commit(self) -> None:
         self.writer.commit()
+        store.crash_point("after-index-commit")
         if not self.building:
             store.publish_staged(self.gen)
         for issue_id in self.dropped:
@@ -450,6 +454,7 @@ class _Run:
             self.report.sections += sections
         if self.building:
             store.mark_complete(self.gen, engine.SCHEMA_VERSION)
+            store.crash_point("before-swap")
             store.swap_in(self.index_dir, self.gen)
 
     def cancel(self) -> None:

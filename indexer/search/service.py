@@ -170,8 +170,20 @@ class SearchService:
         return _hits(matches, self._ordered(matches, params, 0, max(0, int(limit))), full_text=True)
 
     def issue(self, issue_id: str) -> Optional[dict]:
-        gen = self._generation()
-        return store.load_bulletin(gen, issue_id) if gen is not None else None
+        """The stored bulletin the searched index state was cut from, so every hit's paragraph is
+        in it (store.load_bulletin picks it by the sha256 the index holds)."""
+        snap = self.refresh()
+        if snap is None:
+            gen = self._generation()
+            return store.load_bulletin(gen, issue_id) if gen is not None else None
+        try:
+            version = snap.issue_version(issue_id)
+        except OSError:  # the generation went away under us (a swap): what is live now
+            snap = self.refresh(force=True)
+            if snap is None:
+                return None
+            version = snap.issue_version(issue_id)
+        return store.load_bulletin(snap.gen, issue_id, version)
 
     def source_file(self, issue_id: str) -> Optional[str]:
         """The original file of an issue, as recorded when it was indexed (never from a request)."""

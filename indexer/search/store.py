@@ -15,6 +15,7 @@ only ever opens a complete index. Nothing here deletes a generation because it f
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -48,6 +49,19 @@ def default_index_dir() -> str:
     """Where the index lives unless a caller says otherwise: $BULLETIN_INDEX_DIR, else index_data.
     The one place both the CLI and the web read it."""
     return os.environ.get("BULLETIN_INDEX_DIR") or DEFAULT_INDEX_DIR
+
+
+CRASH_POINT_VARIABLE = "BULLETIN_KILL_AT"
+
+
+def crash_point(step: str) -> None:
+    """Die here by SIGKILL when $BULLETIN_KILL_AT names this step: the crash tests kill a real
+    writer at the exact moments between its index commit, its stored bulletins and its pointer
+    swap (tests/test_reliability_hostile.py), which sleeping could never hit reliably."""
+    if os.environ.get(CRASH_POINT_VARIABLE) == step:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -129,6 +143,21 @@ def _is_complete(gen: Path) -> Optional[bool]:
         return bool(generation_meta(gen).get("complete"))
     except IndexDamaged:
         return None
+
+
+def adopt_finished_build(index_dir: Path, schema_version: int) -> Optional[Path]:
+    """With no pointer yet: the newest generation marked complete (and not retired) for this
+    schema, swapped in. A first build killed after it finished but before its swap would
+    otherwise be thrown away by the next run and built again from nothing. Returns it, or None."""
+    index_dir = Path(index_dir)
+    if (index_dir / POINTER).exists() or not index_dir.is_dir():
+        return None
+    for gen in sorted(index_dir.glob("gen-*"), reverse=True):
+        if (_GEN_RE.match(gen.name) and not (gen / RETIRED).exists() and _is_complete(gen)
+                and generation_meta(gen).get("schema_version") == schema_version):
+            swap_in(index_dir, gen)
+            return gen
+    return None
 
 
 def mark_complete(gen: Path, schema_version: int) -> None:
@@ -365,18 +394,68 @@ def publish_staged(gen: Path) -> None:
         for entry in entries:
             if not _TMP_RE.match(entry.name):
                 os.replace(entry.path, gen / BULLETINS / entry.name)
+                crash_point("publishing")
     _fsync_dir(gen / BULLETINS)
     discard_staged(gen)
 
 
-def load_bulletin(gen: Path, issue_id: str) -> Optional[dict]:
+def load_bulletin(gen: Path, issue_id: str, version: Optional[str] = None) -> Optional[dict]:
     """The stored bulletin, or None when there is none or its file is damaged (the web then says
-    "not found" rather than failing; `index --rebuild` writes it again)."""
+    "not found" rather than failing; `index --rebuild` writes it again).
+
+    ``version``: the bulletin version the index holds (``bulletin_version``). An incremental run
+    commits the index before it moves its staged bulletins into place, and a kill can land
+    between the two: the staged one is then the one the index has, and the only one whose
+    paragraphs the hits link to. With no version (an index from before versions were recorded),
+    the published one."""
+    published = _load_quietly(bulletin_path(gen, issue_id))
+    if version is None or _version(published) == version:
+        return published
     path = bulletin_path(gen, issue_id)
+    staged = _load_quietly(gen / STAGED / path.name) if path is not None else None
+    return staged if _version(staged) == version else published
+
+
+def _load_quietly(path: Optional[Path]) -> Optional[dict]:
     try:
         return read_json(path) if path is not None else None
     except IndexDamaged:
         return None
+
+
+def bulletin_version(bulletin: dict) -> str:
+    """A fingerprint of a parsed bulletin's whole content, recorded with its sections in the
+    index: the stored bulletin that matches it is the one the hits were cut from."""
+    text = json.dumps(bulletin, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _version(bulletin: Optional[dict]) -> Optional[str]:
+    return bulletin_version(bulletin) if bulletin is not None else None
+
+
+def staged_issue_ids(gen: Path) -> list[str]:
+    try:
+        names = os.listdir(gen / STAGED)
+    except FileNotFoundError:
+        return []
+    return sorted(n[:-len(".json")] for n in names
+                  if n.endswith(".json") and not _TMP_RE.match(n) and valid_issue_id(n[:-len(".json")]))
+
+
+def recover_staged(gen: Path, committed: dict) -> None:
+    """Before a run starts on the live generation: staged bulletins that the index already holds
+    (a run killed between its index commit and moving them into place) are moved into place now;
+    the rest (a run killed before its commit) never reached the index and go. So the view keeps
+    matching the index through the new run, instead of falling back to older text until its end.
+    ``committed``: issue id -> the version the index holds (engine.issue_versions)."""
+    for issue_id in staged_issue_ids(gen):
+        path = gen / STAGED / f"{issue_id}.json"
+        version = committed.get(issue_id)
+        if version is not None and _version(_load_quietly(path)) == version:
+            os.replace(path, gen / BULLETINS / path.name)
+    _fsync_dir(gen / BULLETINS)
+    clear_staged(gen)
 
 
 def delete_bulletin(gen: Path, issue_id: str) -> None:
