@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         def slow_clients() -> None:
             """Hold ``args.slow`` connections, each sending one more byte of a request line every
             second; one the server closes (its idle timeout) is opened again."""
-            start, dribble = b"GET /api/search?q=%E7%AA%97%E5%8F%A3 HTTP/1.1\r\nHost: x\r\n", b"X-Wait: 1\r\n"
+            start, dribble = b"GET /api/search?q=%E7%AA%97%E5%8F%A3 HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Wait: 1\r\n"
             socks: list[list] = []
             while time.perf_counter() < stop_at:
                 while len(socks) < args.slow:

@@ -154,13 +154,13 @@ def test_gbk_file_names_are_indexed_stored_losslessly_and_served(tmp_path):
 
     from webapp import create_app
     client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
-    response = client.get(f"/issues/{issue_id}/source")
-    assert response.status_code == 200
-    assert response.data == gbk.read_bytes()
-    # saved under the name the clerk knows, read as GB18030
-    assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F.txt" in response.headers["Content-Disposition"]
-    assert client.get(f"/issues/{issue_id}/source",
-                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    with client.get(f"/issues/{issue_id}/source") as response:
+        assert response.status_code == 200
+        assert response.data == gbk.read_bytes()
+        # saved under the name the clerk knows, read as GB18030
+        assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F.txt" in response.headers["Content-Disposition"]
+    with client.get(f"/issues/{issue_id}/source", headers={"If-None-Match": response.headers["ETag"]}) as again:
+        assert again.status_code == 304
     assert client.get(f"/issues/{issue_id}").status_code == 200
 
 
@@ -281,9 +281,9 @@ def test_the_original_pdf_is_served_with_a_content_security_policy(small_index):
     client = _client(small_index)
     pdf_issue = next(rec["issue_id"] for path, rec in store.load_files(store.live_generation(small_index)).items()
                      if path.endswith(".pdf"))
-    response = client.get(f"/issues/{pdf_issue}/source")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    policy = response.headers["Content-Security-Policy"]
+    with client.get(f"/issues/{pdf_issue}/source") as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy and "frame-ancestors 'self'" in policy
 
 
@@ -368,9 +368,9 @@ def test_a_source_whose_name_holds_a_line_break_is_served(tmp_path):
     from indexer.search import store
 
     issue_id = store.load_files(store.live_generation(index))[str(named)]["issue_id"]
-    response = _client(index).get(f"/issues/{issue_id}/source")
-    assert response.status_code == 200 and response.data == named.read_bytes()
-    disposition = response.headers["Content-Disposition"]
+    with _client(index).get(f"/issues/{issue_id}/source") as response:
+        assert response.status_code == 200 and response.data == named.read_bytes()
+        disposition = response.headers["Content-Disposition"]
     assert "\r" not in disposition and "\n" not in disposition
     assert "filename*=UTF-8''%E7%AC%AC40%E6%9C%9F%20%E5%91%A8%E6%8A%A5.txt" in disposition
 
