@@ -549,6 +549,10 @@ def commit_window(tmp_path_factory):
     return {"base": base, "docs": docs}
 
 
+def _interrupted(path: str):
+    raise KeyboardInterrupt  # Ctrl+C at the first file a run reads
+
+
 def assert_every_hit_is_in_its_view(index: Path) -> int:
     """Each hit of a few searches opens (200) on a view holding its paragraph and its words."""
     client = _client(index)
@@ -578,6 +582,11 @@ def test_a_run_killed_in_its_commit_window_never_links_a_hit_to_a_missing_page(c
                              "--index-dir", str(index)], cwd=REPO, capture_output=True, text=True,
                             timeout=HANG_LIMIT, env={**os.environ, "BULLETIN_KILL_AT": point})
     assert killed.returncode == -9, killed.stderr  # it really died at that step
+    assert assert_every_hit_is_in_its_view(index) > 0
+    # the next run starts by keeping the staged bulletins its index already holds: interrupted
+    # before it writes anything, the views still match
+    with pytest.raises(KeyboardInterrupt):
+        index_paths([str(commit_window["docs"])], index, parse=_interrupted)
     assert assert_every_hit_is_in_its_view(index) > 0
     done = run_cli("index", str(commit_window["docs"]), "--index-dir", str(index))
     assert done.returncode == 0, done.stderr
