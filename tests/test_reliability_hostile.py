@@ -609,3 +609,15 @@ def test_a_first_build_killed_just_before_its_swap_is_kept(commit_window, tmp_pa
     assert store.live_generation(index).name == "gen-000001"
     assert open_service(index).stats()["issues"] == 7
     assert assert_every_hit_is_in_its_view(index) > 0
+
+
+def test_flate_data_is_damaged_only_when_cut_or_corrupt_not_when_it_lacks_its_checksum():
+    import zlib
+
+    from indexer.parsing.reading import _inflates_to_its_end
+
+    data = zlib.compress("窗口工作动态，上门服务。".encode() * 200)
+    assert _inflates_to_its_end(data)
+    assert _inflates_to_its_end(data[:-4])  # no Adler-32 at the end: every byte is still there
+    assert not _inflates_to_its_end(data[:len(data) // 2])
+    assert not _inflates_to_its_end(data[:20] + b"\xff" * (len(data) - 20))

@@ -253,12 +253,22 @@ def _has_broken_stream(page) -> bool:
         filters = stream.get_filters()
         if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
             continue
-        inflater = zlib.decompressobj()
-        try:
-            inflater.decompress(stream.rawdata)
-        except zlib.error:
+        if not _inflates_to_its_end(stream.rawdata):
             return True
-        if not inflater.eof:
+    return False
+
+
+def _inflates_to_its_end(data: bytes) -> bool:
+    """Whether Flate data decompresses without error up to its final block. Read as raw deflate
+    after the two-byte header, so a stream that only lacks its checksum (some producers write it
+    so; pdfminer then still gets every byte) is not called damaged."""
+    for candidate, wbits in ((data, zlib.MAX_WBITS), (data[2:], -zlib.MAX_WBITS)):
+        inflater = zlib.decompressobj(wbits)
+        try:
+            inflater.decompress(candidate)
+        except zlib.error:
+            continue
+        if inflater.eof:
             return True
     return False
 
