@@ -161,11 +161,11 @@ def cmd_issues(args: argparse.Namespace) -> int:
     service = open_service(args.index_dir)
     health = service.health()
     if health["status"] == "error":
-        print(f"error: {args.index_dir}: {health['problem']}", file=sys.stderr)
+        _say(f"error: {args.index_dir}: {health['problem']}")
         return EXIT_REFUSED
     if health["issues"] == 0:
-        print(f"error: the index in {args.index_dir} holds no bulletins yet; "
-              "run `bulletin-search index PATH…` first", file=sys.stderr)
+        _say(f"error: the index in {args.index_dir} holds no bulletins yet; "
+             "run `bulletin-search index PATH…` first")
         return EXIT_REFUSED
     issues = service.issues(year=year, kind=args.kind)
     if args.format == "json":
@@ -184,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     missing = [d for d in args.watch or [] if os.path.exists(d) and not os.path.isdir(d)]
     if missing:
-        print(f"error: --watch {missing[0]}: not a folder", file=sys.stderr)
+        _say(f"error: --watch {missing[0]}: not a folder")
         return EXIT_USAGE
     limits = {name: getattr(args, name) for name in ("connection_limit", "channel_timeout")
               if getattr(args, name) is not None}  # unset: the server's own defaults

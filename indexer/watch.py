@@ -32,7 +32,9 @@ Log = Callable[[str], None]
 
 
 def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    from .names import printable  # a file name may hold a newline or an ESC: never raw
+
+    print(printable(line), file=sys.stderr, flush=True)
 
 
 def _signature(path: str) -> Optional[tuple]:
