@@ -68,7 +68,7 @@ def test_search_json_is_the_api_reply(index_dir, capsys):
     printed.pop("took_ms"), expected.pop("took_ms")
     assert printed == expected
     assert printed["hits"][0]["url"].startswith("/issues/2022-w40#")
-    assert set(printed) == {"query", "total", "page", "per_page", "facets", "hits"}
+    assert set(printed) == {"query", "total", "page", "per_page", "did_you_mean", "facets", "hits"}
     assert all(set(item) == {"value", "count"} for items in printed["facets"].values() for item in items)
 
 

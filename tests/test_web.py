@@ -15,7 +15,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 HIT_KEYS = ["section_id", "issue_id", "issue_title", "published", "kind", "heading", "type",
             "departments", "snippet", "url", "page", "source_url", "score"]
-REPLY_KEYS = ["query", "total", "page", "per_page", "took_ms", "facets", "hits"]
+REPLY_KEYS = ["query", "total", "page", "per_page", "took_ms", "did_you_mean", "facets", "hits"]
 
 # Our own bulletin (not from the corpus) whose text tries markup, script and a spreadsheet formula.
 XSS_BULLETIN = """窗口工作周报

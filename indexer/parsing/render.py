@@ -34,6 +34,10 @@ def _plain(snippet: str) -> str:
 
 def results_as_text(reply: dict) -> str:
     out = [f"{reply['total']} results for {reply['query']!r} (page {reply['page']}, {reply['took_ms']} ms)"]
+    if reply.get("message"):
+        out.append(reply["message"])
+    if reply.get("did_you_mean"):
+        out.append(f"did you mean: {reply['did_you_mean']}")
     for number, hit in enumerate(reply["hits"], start=(reply["page"] - 1) * reply["per_page"] + 1):
         departments = "、".join(hit["departments"]) or "-"
         page = f" 第{hit['page']}页" if hit.get("page") else ""

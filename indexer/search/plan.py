@@ -90,8 +90,9 @@ def contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
 
 
 def exclude_spec(parsed: ParsedQuery) -> Optional[Spec]:
-    # -word drops sections holding the word itself (Ctrl+F), not merely its segments apart.
-    return _or([term_contiguous(t) for t in parsed.excluded])
+    # -word drops exactly what the word finds (上门辅导服务 for -上门服务 too): a person who sees
+    # a section under 上门服务 and excludes the word expects it gone.
+    return _or([term_match(t) for t in parsed.excluded])
 
 
 def rank_terms(parsed: ParsedQuery) -> tuple[tuple[str, float], ...]:

@@ -7,11 +7,13 @@
     -word        excludes sections holding the word (-"…" a phrase)
     A OR B       either; binds tighter than the implicit AND: ``a b OR c`` is a AND (b OR c)
     AND          the default, so ignored
+    function words (的 和 与 及 或 在 对 等 了) typed alone are not searched
     Full-width operators typed with a Chinese input method (－, ＯＲ) work like their ASCII forms.
 
 Broken syntax is read as plain words: an unclosed quote is dropped, a lone ``-`` or ``OR`` is
 ignored, characters that cannot be searched (``*``, ``:``, ``~``, brackets) simply match nothing
-and vanish.
+and vanish. A query left with nothing to search (only symbols, operators or function words) is
+``nothing_searchable``: it finds nothing, never the whole archive.
 """
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ from . import analysis
 from .params import MAX_QUERY_CHARS
 
 MAX_TERMS = 32  # distinct words; past that a query is not a search but a paste
+# Words that join or qualify others and stand in nearly every section: typed alone they ask for
+# nothing, typed between content words (应急厅的上门服务) they are dropped.
+FUNCTION_WORDS = frozenset("的 和 与 及 或 在 对 等 了".split())
+NOTHING_SEARCHABLE = ("nothing searchable in this query: it holds only symbols, operators or "
+                      "function words (的 和 与 及 或 在 对 等 了)")
 
 _QUOTES = {'"': '"', "“": "”", "”": "”", "＂": "＂", "「": "」"}
 _TOKEN_RE = re.compile(r'[-－]?["“”＂「][^"“”＂「」]*["”＂」]|\S+')
@@ -46,10 +53,16 @@ class Term:
 class ParsedQuery:
     groups: list[list[Term]] = field(default_factory=list)  # AND of ORs
     excluded: list[Term] = field(default_factory=list)
+    typed: bool = False  # the query held something other than whitespace
 
     @property
     def is_empty(self) -> bool:
         return not self.groups
+
+    @property
+    def nothing_searchable(self) -> bool:
+        """Typed, yet nothing in it can be searched: answered with nothing, never everything."""
+        return self.typed and not self.groups and not self.excluded
 
     def positive_terms(self) -> list[Term]:
         return [t for g in self.groups for t in g]
@@ -60,10 +73,22 @@ def _make_term(raw: str, phrase: bool) -> Optional[Term]:
     text = analysis.compact(raw) if phrase else _trim(analysis.compact(raw))
     if not analysis.runs(text):
         return None  # nothing searchable: punctuation or operators only
+    if not phrase and is_function_words(text):
+        return None
     department = None if phrase else canonical_department(text)
     segs = tuple(analysis.segments(text)) or (text,)
     return Term(text=text, phrase=phrase, department=department, segments=segs,
                 apart=not phrase and not department and may_stand_apart(segs))
+
+
+def is_function_words(text: str) -> bool:
+    """Whether a word is nothing but function words (的, 的和): it asks for nothing."""
+    rest = "".join(analysis.runs(text))
+    while rest:
+        if rest[:1] not in FUNCTION_WORDS:
+            return False
+        rest = rest[1:]
+    return True
 
 
 def may_stand_apart(segments: tuple[str, ...]) -> bool:
@@ -109,7 +134,7 @@ def parse_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     # The service refuses longer queries (params.py); a caller that skips that check (the bulletin
     # view's marker) still gets the input cut at the same limit, which bounds the work per request.
     q = (q or "")[:max_chars]
-    parsed = ParsedQuery()
+    parsed = ParsedQuery(typed=bool(q.strip()))
     pending_or = False
     seen: set[Term] = set()
     for text, phrase, negated in _split(q):

@@ -29,7 +29,7 @@ from . import analysis, bitset, catalog, engine, plan, store
 from . import snippets as snip
 from .errors import IndexOutdated, IndexProblem, PageOutOfRange
 from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
-from .query import ParsedQuery, parse_query
+from .query import NOTHING_SEARCHABLE, ParsedQuery, parse_query
 
 __all__ = ["SearchService", "open_service"]
 
@@ -141,9 +141,15 @@ class SearchService:
         started = time.perf_counter()
         params = parse_params(pairs, self.max_query_chars)
         parsed = parse_query(params.q, self.max_query_chars)
+        # the contract's order; "message" only when the query itself needs a word (nothing searchable)
         reply = {"query": params.q, "total": 0, "page": params.page, "per_page": params.per_page,
-                 "took_ms": 0.0, "facets": {f: [] for f in engine.FACET_FIELDS}, "hits": [],
-                 "segments": _segments(parsed)}
+                 "took_ms": 0.0, "did_you_mean": None, "facets": {f: [] for f in engine.FACET_FIELDS},
+                 "hits": [], "segments": _segments(parsed)}
+        if parsed.nothing_searchable:
+            # never the whole archive: a query of only 的 or % asks for nothing
+            reply["message"] = NOTHING_SEARCHABLE
+            reply["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return reply
         matches = self._run(params, parsed)
         if matches is not None:
             total = bitset.count(matches.final)
@@ -164,6 +170,8 @@ class SearchService:
         also holds ``paragraph_text``, the whole paragraph its snippet comes from (for citing)."""
         params = parse_params(((n, v) for n, v in pairs if n not in PAGING), self.max_query_chars)
         parsed = parse_query(params.q, self.max_query_chars)
+        if parsed.nothing_searchable:
+            return []
         matches = self._run(params, parsed)
         if matches is None:
             return []
