@@ -25,6 +25,9 @@ def extra_bulletins():
     w41 = Issue(id="2022-w41", kind="周报", year=2022, number=41, total_number=416,
                 published=date(2022, 12, 16), period=(date(2022, 12, 12), date(2022, 12, 16)),
                 title="窗口工作周报 2022年第41期", source_path="", sha256="")
+    w40 = Issue(id="2021-w40", kind="周报", year=2021, number=40, total_number=370,
+                published=date(2021, 12, 10), period=(date(2021, 12, 6), date(2021, 12, 10)),
+                title="窗口工作周报 2021年第40期", source_path="", sha256="")
     return [Bulletin(w41, [
         _section("2022-w41", 1, ["厅局长进大厅"], "厅长进大厅", ["商务厅"],
                  "商务厅负责同志到政务大厅窗口坐班，现场解答外贸企业咨询。"),
@@ -32,6 +35,11 @@ def extra_bulletins():
                  "应急厅和商务厅窗口联合开展上门服务，走访园区企业。"),
         _section("2022-w41", 3, ["窗口工作动态"], "窗口动态", ["水利厅"],
                  "水利厅窗口上门服务灌区项目。"),
+        _section("2022-w41", 4, ["窗口工作动态"], "窗口动态", ["应急管理厅"],
+                 "企业对应急厅的上门服务评价很高，本周继续开展厅长进大厅活动。"),
+    ]), Bulletin(w40, [
+        _section("2021-w40", 1, ["窗口工作动态"], "窗口动态", ["水利厅"],
+                 "水利厅窗口受理取水许可申请。"),
     ])]
 
 
@@ -112,3 +120,125 @@ def test_excluding_a_word_drops_exactly_what_the_word_finds(service, client):
     assert set(ids(service, "-上门服务")) == everything - found
     assert {h["section_id"] for h in api(client, "-上门服务")["hits"]} == everything - found
     assert set(ids(service, "窗口 -上门服务")).isdisjoint(found)
+
+
+# --- 2. unspaced queries ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, spaced", [
+    ("应急厅的上门服务", "应急厅 上门服务"),
+    ("商务厅厅长进大厅", "商务厅 厅长进大厅"),
+    ("应急厅和商务厅", "应急厅 商务厅"),
+    ("上门服务的应急厅", "上门服务 应急厅"),
+    ("的上门服务", "上门服务"),
+])
+def test_an_unspaced_query_finds_what_the_spaced_one_finds(service, client, index_dir, capsys,
+                                                            typed, spaced):
+    want = set(ids(service, spaced))
+    assert want, spaced
+    assert set(ids(service, typed)) == want
+    assert {h["section_id"] for h in api(client, typed)["hits"]} == want
+    assert {h["section_id"] for h in cli_json(index_dir, capsys, typed)["hits"]} == want
+
+
+def test_the_section_holding_the_whole_typed_string_ranks_first(service):
+    assert ids(service, "应急厅的上门服务")[0] == "2022-w41-s4"
+    assert ids(service, "应急厅和商务厅")[0] == "2022-w41-s2"
+    hit = service.search_params([("q", "应急厅的上门服务")])["hits"][0]
+    assert "<mark>应急厅的上门服务</mark>" in hit["snippet"]
+
+
+def test_pieces_that_cannot_stand_apart_are_still_found_only_as_written(service):
+    from indexer.search.query import parse_query
+
+    for word in ("2022年1月", "省本级", "住房和城乡建设部", "上门服务", "经济和信息化厅"):
+        (term,) = parse_query(word).positive_terms()
+        assert term.parts == () and term.text == word
+    assert set(ids(service, "省本级")) == {s.id for _b, s in all_sections()
+                                          if "省本级" in compact(" ".join(s.heading) + s.text)}
+    page_labels = service.search_params([("q", "应急厅的上门服务")])["segments"][0]["parts"]
+    assert page_labels == ["应急厅", "上门服务"]
+
+
+# --- 3. column names ----------------------------------------------------------------------------
+
+def sections_of_column(column):
+    return {s.id for _b, s in all_sections() if s.type == column}
+
+
+def ctrl_f_forms(column, typed):
+    from indexer.parsing.section_types import column_forms
+
+    return set().union(*(ctrl_f(f) for f in [typed, *column_forms(column)]))
+
+
+def ctrl_f(word):
+    return {s.id for _b, s in all_sections() if compact(word) in compact(" ".join(s.heading) + s.text)}
+
+
+@pytest.mark.parametrize("typed", ["厅长进大厅", "局长进大厅", "厅局长进大厅", "厅（局）长进大厅",
+                                   '"厅长进大厅"', "厅(局)长进大厅"])
+def test_a_column_name_in_any_written_form_finds_the_column(service, client, typed):
+    want = sections_of_column("厅长进大厅") | ctrl_f_forms("厅长进大厅", typed.strip('"'))
+    assert "2023-w12-s2" in want and "2022-w41-s4" in want  # the heading only; the text only
+    assert set(ids(service, typed)) == want
+    assert {h["section_id"] for h in api(client, typed)["hits"]} == want
+
+
+def test_a_column_name_is_highlighted_in_the_text(client):
+    hits = api(client, "局长进大厅")["hits"]
+    hit = next(h for h in hits if h["section_id"] == "2022-w41-s4")
+    assert "<mark>厅长进大厅</mark>" in hit["snippet"]
+
+
+@pytest.mark.parametrize("typed, column", [("大厅巡查", "大厅巡查"), ("办件情况", "办件统计"),
+                                           ("办件统计", "办件统计"), ("营商环境", "营商环境"),
+                                           ("窗口资讯", "窗口动态"), ("重点工作", "重点工作")])
+def test_other_columns_and_their_forms(service, typed, column):
+    want = sections_of_column(column) | ctrl_f_forms(column, typed)
+    assert sections_of_column(column) and set(ids(service, typed)) == want
+
+
+def test_a_column_combines_with_words_and_departments(service):
+    assert set(ids(service, "厅长进大厅 应急厅")) == {"2023-w12-s2", "2022-w41-s4"}
+    assert set(ids(service, "商务厅厅长进大厅")) == {"2022-w41-s1"}
+
+
+# --- 4. issue references ------------------------------------------------------------------------
+
+def sections_of(*issue_ids):
+    return {s.id for b, s in all_sections() if b.issue.id in issue_ids}
+
+
+@pytest.mark.parametrize("typed, issues", [
+    ("2022年第40期", ["2022-w40"]), ("2022年第 40 期", ["2022-w40"]), ("总第415期", ["2022-w40"]),
+    ("2025年11月月报", ["2025-m11"]), ("2022-w40", ["2022-w40"]), ("第40期", ["2022-w40", "2021-w40"]),
+    ("2022年第41期", ["2022-w41"]), ("总第370期", ["2021-w40"]),
+])
+def test_an_issue_reference_selects_that_issue(service, client, index_dir, capsys, typed, issues):
+    want = sections_of(*issues)
+    assert set(ids(service, typed)) == want
+    assert {h["section_id"] for h in api(client, typed)["hits"]} == want
+    if " " not in typed:
+        assert {h["section_id"] for h in cli_json(index_dir, capsys, typed)["hits"]} == want
+
+
+def test_every_years_issue_of_a_number_newest_first(service):
+    got = ids(service, "第40期")
+    assert [i.split("-s")[0] for i in got] == ["2022-w40"] * 4 + ["2021-w40"]
+
+
+def test_an_issue_reference_combines_with_words(service, client):
+    assert set(ids(service, "总第415期 应急厅")) == {"2022-w40-s2"}
+    assert set(ids(service, "2022年第40期 上门服务")) == {"2022-w40-s2", "2022-w40-s3"}
+    assert set(ids(service, "总第415期应急厅")) == {"2022-w40-s2"}
+    assert set(ids(service, "2022年第40期 OR 2025年11月月报")) == sections_of("2022-w40", "2025-m11")
+    assert set(ids(service, "水利厅 -第40期")) == {"2022-w41-s3"}
+    assert api(client, "第99期")["total"] == 0
+
+
+def test_an_issue_reference_is_a_removable_chip_on_the_page(client):
+    page = client.get("/", query_string={"q": "总第415期 应急厅", "year": "2022"}).get_data(as_text=True)
+    assert "期次：总第415期" in page
+    assert 'href="/?q=%E5%BA%94%E6%80%A5%E5%8E%85&amp;year=2022"' in page  # q=应急厅, the filter kept
+    page = client.get("/", query_string={"q": "2022-w40"}).get_data(as_text=True)
+    assert "期次：2022年第40期周报" in page and 'href="/"' in page

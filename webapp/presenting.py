@@ -130,6 +130,12 @@ def segment_labels(segments) -> list[str]:
                 label = f"{word}（整词）"  # numbers, single characters: found only as written
             elif item.get("department"):
                 label = f"{word}（部门：{item['department']}）"
+            elif item.get("column"):
+                label = f"{word}（栏目：{item['column']}）"
+            elif item.get("issue"):
+                label = f"{word}（期次：{item['issue']}）"
+            elif item.get("parts"):
+                label = " + ".join(str(p) for p in item["parts"])  # 应急厅的上门服务 -> 应急厅 + 上门服务
             if item.get("excluded"):
                 label = f"排除 {word}"
         else:
@@ -139,11 +145,40 @@ def segment_labels(segments) -> list[str]:
     return labels
 
 
+def query_without(query: str, word: str) -> str:
+    """The query with one word taken out (the word as the service read it: folded, no spaces),
+    also from inside an unspaced word (2022年第40期应急厅 -> 应急厅)."""
+    from indexer.search.analysis import compact
+
+    kept = []
+    for token in query.split():
+        folded = compact(token)
+        if folded == word:
+            continue
+        if word in folded:
+            token = folded.replace(word, "", 1)
+        kept.append(token)
+    return " ".join(kept)
+
+
+def issue_chips(reply: dict, pairs: Pairs) -> list[dict]:
+    """The issue references of the query, each with the URL that searches without it."""
+    query = reply.get("query") or ""
+    out = []
+    for ref in reply.get("issue_refs") or []:
+        rest = query_without(query, ref["word"])
+        url_pairs = [(n, v) for n, v in pairs if n not in ("q", "page")]
+        out.append({"label": "期次", "value": ref["label"],
+                    "remove_url": search_url(([("q", rest)] if rest else []) + url_pairs)})
+    return out
+
+
 def page_model(reply: dict, pairs: Pairs) -> dict:
     return {
         "reply": reply,
         "facets": facet_groups(reply, pairs),
         "chips": chips(pairs),
+        "issue_chips": issue_chips(reply, pairs),
         "clear_filters_url": search_url([(n, v) for n, v in pairs if n not in FILTERS and n != "page"]),
         "sorts": sort_options(pairs),
         "pagination": pagination(reply, pairs),

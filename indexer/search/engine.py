@@ -27,11 +27,13 @@ from whoosh.formats import Existence
 from . import analysis
 from .bitset import docs_to_mask, mask_to_docs
 from .errors import IndexOutdated, IndexUnreadable
+from .issue_refs import IssueRef
 from .params import FACETS
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
 # 4: issues are dated by the end of the period they report on, not by their publication date.
-SCHEMA_VERSION = 4
+# 5: issue_total, for 总第415期 in a query
+SCHEMA_VERSION = 5
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by the date they report on.
@@ -98,7 +100,8 @@ def build_schema() -> Schema:
     # Nothing but ``payload`` is stored: it holds every value a hit shows. The date lives in
     # ``order``, a column only (as an indexed NUMERIC it cost four terms a section, never searched).
     return Schema(
-        issue_id=_keyed(ID()),  # deleting an issue's sections, counting issues
+        issue_id=_keyed(ID()),  # deleting an issue's sections, counting issues, 2022年第40期
+        issue_total=_keyed(ID()),  # the running number (总第415期)
         year=_keyed(ID()),
         kind=_keyed(ID()),
         type=_keyed(ID()),
@@ -207,6 +210,7 @@ def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable
         searchable = f"{heading}\n{text}"
         yield dict(
             issue_id=issue["id"],
+            issue_total=str(issue.get("total_number") or "-"),  # "-": none (never typed 总第-期)
             year=str(issue["year"]),
             kind=issue["kind"],
             type=section["type"] or "",
@@ -267,8 +271,9 @@ class Snapshot:
         self.live_mask = docs_to_mask(live)
         self.section_count = len(live)
         # the lexicon keeps terms of deleted documents until a merge: count issues with live ones
-        self.issue_count = sum(1 for issue_id in reader.field_terms("issue_id")
-                               if reader.postings("issue_id", issue_id).is_active())
+        self.issue_ids = [issue_id for issue_id in reader.field_terms("issue_id")
+                          if reader.postings("issue_id", issue_id).is_active()]
+        self.issue_count = len(self.issue_ids)
         # value -> bitset of live documents, per facet
         self.facet_masks: dict[str, dict[str, int]] = {}
         for facet in FACET_FIELDS:
@@ -358,6 +363,12 @@ class Snapshot:
             mask = self.facet_masks["department"].get(spec[1], 0)
             for form in spec[2]:
                 mask |= self._eval(form)
+        elif kind == "column":  # like a department: the section type, or the word as typed
+            mask = self.facet_masks["type"].get(spec[1], 0)
+            for form in spec[2]:
+                mask |= self._eval(form)
+        elif kind == "issue":
+            mask = self._issue_mask(spec[1])
         elif kind == "and":
             mask = self.live_mask
             for part in spec[1]:
@@ -372,6 +383,19 @@ class Snapshot:
             raise ValueError(f"unknown match spec {spec!r}")
         _cache_put(self._match_cache, spec, mask, MATCH_CACHE_SIZE)
         return mask
+
+    def _issue_mask(self, ref: IssueRef) -> int:
+        """Live sections of the issues a reference selects (by id; 总第N期 by its own field)."""
+        reader = self.searcher.reader()
+        if ref.total is not None:
+            field, values = "issue_total", [str(ref.total)]
+        else:
+            field, values = "issue_id", [i for i in self.issue_ids if ref.selects(i)]
+        mask = 0
+        for value in values:
+            if reader.doc_frequency(field, value):
+                mask |= docs_to_mask(reader.postings(field, value).all_ids())
+        return mask & self.live_mask
 
     def _run_mask(self, run: str) -> int:
         """Live documents where the run of word characters occurs (Ctrl+F parity)."""

@@ -5,6 +5,8 @@ A match spec is a nested tuple:
     ("sub", runs)                   every run of word characters occurs (Ctrl+F on the section)
     ("exact", text, runs)           the text occurs, punctuation included (the runs find candidates)
     ("dept", canonical, specs)      tagged with the department, or one of the specs matches
+    ("column", type, specs)         of the section type (a column), or one of the specs matches
+    ("issue", IssueRef)             a section of the issues referred to (2022年第40期, 总第415期)
     ("and", specs) / ("or", specs)
 
 Being plain tuples they are their own cache keys, so a word met again in another query (the same
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..parsing.departments import written_forms
+from ..parsing.section_types import column_forms
 from . import analysis
 from .query import ParsedQuery, Term
 
@@ -42,6 +45,21 @@ def department(term: Term) -> Spec:
     return ("dept", term.department, (typed,) if typed is not None else ())
 
 
+def column(term: Term) -> Spec:
+    """The sections of a column: of its section type, which the parser gives every section under
+    any written form of its heading, and, Ctrl+F, every section holding the word as typed or any
+    other written form of the column (局长进大厅 finds 厅长进大厅 in a sentence too: to a reader
+    they are one name, and the snippet marks them alike)."""
+    forms = dict.fromkeys([term.text, *column_forms(term.column)])
+    return ("column", term.column, tuple(s for s in map(substring, forms) if s is not None))
+
+
+def issue(term: Term) -> Spec:
+    """The sections of the issues referred to, and (Ctrl+F) those holding the words as typed."""
+    typed = substring(term.text)
+    return ("or", (("issue", term.issue), typed)) if typed is not None else ("issue", term.issue)
+
+
 def _and(parts: list) -> Optional[Spec]:
     parts = [p for p in parts if p is not None]
     if not parts:
@@ -57,19 +75,27 @@ def _or(parts: list) -> Optional[Spec]:
 
 
 def term_match(term: Term) -> Optional[Spec]:
-    """What a term must find: a department in any form; a phrase, or a word whose segments may
-    not stand apart, contiguous; otherwise all its segments, wherever they stand."""
+    """What a term must find: a department, a column or an issue in any form; an unspaced word's
+    parts, each as if typed alone; a phrase, or a word whose segments may not stand apart,
+    contiguous; otherwise all its segments, wherever they stand."""
     if term.department:
         return department(term)
+    if term.column:
+        return column(term)
+    if term.issue:
+        return issue(term)
+    if term.parts:
+        return _and([term_match(p) for p in term.parts])
     if not term.apart:
         return substring(term.text)
     return _and([substring(s) for s in term.segments])
 
 
 def term_contiguous(term: Term) -> Optional[Spec]:
-    """The stricter form ranked first: the whole word as one contiguous phrase."""
-    if term.department:
-        return department(term)
+    """The stricter form ranked first: the whole word as one contiguous phrase (an unspaced word
+    as typed, 应急厅的上门服务)."""
+    if term.department or term.column or term.issue:
+        return term_match(term)
     return substring(term.text)
 
 
@@ -84,7 +110,7 @@ def match_spec(parsed: ParsedQuery) -> Optional[Spec]:
 
 def contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
     """Only worth evaluating when some word can match with its segments apart."""
-    if not any(t.apart for g in parsed.groups for t in g):
+    if not any(t.apart or t.parts for g in parsed.groups for t in g):
         return None
     return _combine(parsed, term_contiguous)
 
@@ -101,10 +127,21 @@ def rank_terms(parsed: ParsedQuery) -> tuple[tuple[str, float], ...]:
     scores 0 and follows the others, newest first."""
     found: list[tuple[str, float]] = []
     for term in parsed.positive_terms():
-        if term.department:
-            found += [(analysis.fold(f), 2.0) for f in written_forms(term.department)]
-            continue
-        found += [(s, 1.0) for s in term.segments]
-        if len(term.segments) > 1:
+        for leaf in term.leaves():
+            found += _leaf_rank_terms(leaf)
+        if term.parts:  # the whole unspaced word, where jieba keeps it as one word
             found.append((analysis.compact(term.text), 2.0))
     return tuple(found)
+
+
+def _leaf_rank_terms(term: Term) -> list[tuple[str, float]]:
+    if term.department:
+        return [(analysis.fold(f), 2.0) for f in written_forms(term.department)]
+    if term.column:
+        return [(f, 2.0) for f in column_forms(term.column)]
+    if term.issue:
+        return []  # an issue's sections are equal in it: the other words (or the date) order them
+    found = [(s, 1.0) for s in term.segments]
+    if len(term.segments) > 1:
+        found.append((analysis.compact(term.text), 2.0))
+    return found

@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..parsing.departments import canonical_department
+from ..parsing.section_types import canonical_column
 from . import analysis
+from .compounds import FUNCTION_WORDS, split_word
+from .issue_refs import IssueRef, issue_ref, join_spaced
 from .params import MAX_QUERY_CHARS
 
 MAX_TERMS = 32  # distinct words; past that a query is not a search but a paste
-# Words that join or qualify others and stand in nearly every section: typed alone they ask for
-# nothing, typed between content words (应急厅的上门服务) they are dropped.
-FUNCTION_WORDS = frozenset("的 和 与 及 或 在 对 等 了".split())
+# FUNCTION_WORDS join or qualify others and stand in nearly every section: typed alone they ask
+# for nothing, typed between content words (应急厅的上门服务) they are dropped (compounds.py).
 NOTHING_SEARCHABLE = ("nothing searchable in this query: it holds only symbols, operators or "
                       "function words (的 和 与 及 或 在 对 等 了)")
 
@@ -43,10 +45,19 @@ class Term:
     department: Optional[str] = None  # canonical name when the word names a department
     segments: tuple[str, ...] = ()  # how the word is segmented like the text
     apart: bool = False  # its segments may match apart from each other (see the module doc)
+    column: Optional[str] = None  # section type when the word names a column (厅局长进大厅)
+    issue: Optional[IssueRef] = None  # the issues a reference selects (2022年第40期)
+    parts: tuple["Term", ...] = ()  # an unspaced word's content words, all to match (compounds.py)
 
     def describe(self) -> dict:
         return {"word": self.text, "segments": list(self.segments),
-                "phrase": self.phrase, "department": self.department, "apart": self.apart}
+                "phrase": self.phrase, "department": self.department, "apart": self.apart,
+                "column": self.column, "issue": self.issue.label() if self.issue else None,
+                "parts": [p.text for p in self.parts]}
+
+    def leaves(self) -> list["Term"]:
+        """The words that match: an unspaced word's parts, else the term itself."""
+        return list(self.parts) if self.parts else [self]
 
 
 @dataclass
@@ -73,12 +84,37 @@ def _make_term(raw: str, phrase: bool) -> Optional[Term]:
     text = analysis.compact(raw) if phrase else _trim(analysis.compact(raw))
     if not analysis.runs(text):
         return None  # nothing searchable: punctuation or operators only
-    if not phrase and is_function_words(text):
+    if phrase:  # exact; a column's own name quoted still means the column ("厅长进大厅")
+        return Term(text=text, phrase=True, column=canonical_column(text),
+                    segments=tuple(analysis.segments(text)) or (text,))
+    if is_function_words(text):
         return None
-    department = None if phrase else canonical_department(text)
+    named = _named_term(text)
+    if named is not None:
+        return named
+    pieces = split_word(text)
+    if pieces != [text]:
+        parts = tuple(t for t in (_make_term(p, False) for p in pieces) if t is not None)
+        if len(parts) == 1:
+            return parts[0]  # 的上门服务: only the function word went
+        if parts:
+            return Term(text=text, parts=parts, segments=tuple(p.text for p in parts))
     segs = tuple(analysis.segments(text)) or (text,)
-    return Term(text=text, phrase=phrase, department=department, segments=segs,
-                apart=not phrase and not department and may_stand_apart(segs))
+    return Term(text=text, segments=segs, apart=may_stand_apart(segs))
+
+
+def _named_term(text: str) -> Optional[Term]:
+    """A word that is a department, a column or an issue reference, whole."""
+    department = canonical_department(text)
+    if department:
+        return Term(text=text, department=department, segments=tuple(analysis.segments(text)) or (text,))
+    column = canonical_column(text)
+    if column:
+        return Term(text=text, column=column, segments=(text,))
+    ref = issue_ref(text)
+    if ref:
+        return Term(text=text, issue=ref, segments=(text,))
+    return None
 
 
 def is_function_words(text: str) -> bool:
@@ -133,7 +169,7 @@ def _split(q: str) -> list[tuple[str, bool, bool]]:
 def parse_query(q: str, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     # The service refuses longer queries (params.py); a caller that skips that check (the bulletin
     # view's marker) still gets the input cut at the same limit, which bounds the work per request.
-    q = (q or "")[:max_chars]
+    q = join_spaced((q or "")[:max_chars])
     parsed = ParsedQuery(typed=bool(q.strip()))
     pending_or = False
     seen: set[Term] = set()

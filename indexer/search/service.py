@@ -144,7 +144,7 @@ class SearchService:
         # the contract's order; "message" only when the query itself needs a word (nothing searchable)
         reply = {"query": params.q, "total": 0, "page": params.page, "per_page": params.per_page,
                  "took_ms": 0.0, "did_you_mean": None, "facets": {f: [] for f in engine.FACET_FIELDS},
-                 "hits": [], "segments": _segments(parsed)}
+                 "hits": [], "segments": _segments(parsed), "issue_refs": _issue_refs(parsed)}
         if parsed.nothing_searchable:
             # never the whole archive: a query of only 的 or % asks for nothing
             reply["message"] = NOTHING_SEARCHABLE
@@ -393,10 +393,17 @@ def _segments(parsed: ParsedQuery) -> list[dict]:
     return out
 
 
+def _issue_refs(parsed: ParsedQuery) -> list[dict]:
+    """The issue references of the query (for the page's removable chips): the word as read and
+    the reference in the bulletins' words."""
+    leaves = [leaf for t in parsed.positive_terms() for leaf in t.leaves()]
+    return [{"word": leaf.text, "label": leaf.issue.label()} for leaf in leaves if leaf.issue]
+
+
 def public_reply(reply: dict) -> dict:
-    """The /api/search reply as docs/interface.md shows it. ``segments`` and each facet value's
+    """The /api/search reply as docs/interface.md shows it. ``segments``, ``issue_refs`` and each facet value's
     ``selected`` flag are for the search page; API and CLI clients get the contract's keys."""
-    public = {key: value for key, value in reply.items() if key != "segments"}
+    public = {key: value for key, value in reply.items() if key not in ("segments", "issue_refs")}
     public["facets"] = {name: [{"value": item["value"], "count": item["count"]} for item in items]
                         for name, items in reply["facets"].items()}
     return public

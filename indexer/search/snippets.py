@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..parsing.departments import is_provincial_mention, written_forms
+from ..parsing.section_types import column_forms
 from . import analysis
 from .query import ParsedQuery, Term
 
@@ -24,7 +25,7 @@ class Highlighter:
     """The forms to mark, and per positive term the ways a paragraph can satisfy it."""
 
     pattern: Optional[re.Pattern]
-    terms: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]  # (whole, segments, dept?)
+    terms: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]  # (whole, segments, named: a department or column)
     # department forms the user did not type: marked only where they name the Sichuan department
     # (not 发展改革委 inside 国家发展改革委), as the department facet counts them
     guarded: frozenset = frozenset()
@@ -35,17 +36,23 @@ def term_forms(term: Term) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if term.department:
         others = (analysis.compact(f) for f in written_forms(term.department))
         return (term.text,) + tuple(f for f in others if f != term.text), ()
+    if term.column:
+        return (term.text,) + tuple(f for f in column_forms(term.column) if f != term.text), ()
     if not term.apart:
         return (term.text,), ()
     return (term.text,), tuple(term.segments)
 
 
 def highlighter_for(parsed: ParsedQuery) -> Highlighter:
-    positive = parsed.positive_terms()
-    terms = tuple(term_forms(t) + (t.department is not None,) for t in positive)
+    # an unspaced word counts as its parts; the word whole is marked too where it stands
+    positive = [leaf for t in parsed.positive_terms() for leaf in t.leaves()]
+    terms = tuple(term_forms(t) + (t.department is not None or t.column is not None,)
+                  for t in positive)
     forms = {f for whole, parts, _ in terms for f in whole + parts if f}
+    forms |= {t.text for t in parsed.positive_terms() if t.parts}
     typed = {t.text for t in positive}
-    guarded = frozenset(f for (whole, _, is_dept) in terms if is_dept for f in whole if f not in typed)
+    guarded = frozenset(f for t, (whole, _, _) in zip(positive, terms) if t.department
+                        for f in whole if f not in typed)
     return Highlighter(_pattern(tuple(sorted(forms, key=lambda f: (-len(f), f)))), terms, guarded)
 
 
