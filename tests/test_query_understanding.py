@@ -40,6 +40,10 @@ def extra_bulletins():
     ]), Bulletin(w40, [
         _section("2021-w40", 1, ["窗口工作动态"], "窗口动态", ["水利厅"],
                  "水利厅窗口受理取水许可申请。"),
+        # written in traditional characters, as a reprint from elsewhere might be; no department
+        # tagged, so only the folded text can find it
+        _section("2021-w40", 2, ["窗口資訊"], "窗口資訊", [],
+                 "應急廳窗口為鑽探企業提供上門服務，講解安全生產許可。"),
     ])]
 
 
@@ -224,7 +228,7 @@ def test_an_issue_reference_selects_that_issue(service, client, index_dir, capsy
 
 def test_every_years_issue_of_a_number_newest_first(service):
     got = ids(service, "第40期")
-    assert [i.split("-s")[0] for i in got] == ["2022-w40"] * 4 + ["2021-w40"]
+    assert [i.split("-s")[0] for i in got] == ["2022-w40"] * 4 + ["2021-w40"] * 2
 
 
 def test_an_issue_reference_combines_with_words(service, client):
@@ -242,3 +246,30 @@ def test_an_issue_reference_is_a_removable_chip_on_the_page(client):
     assert 'href="/?q=%E5%BA%94%E6%80%A5%E5%8E%85&amp;year=2022"' in page  # q=应急厅, the filter kept
     page = client.get("/", query_string={"q": "2022-w40"}).get_data(as_text=True)
     assert "期次：2022年第40期周报" in page and 'href="/"' in page
+
+
+# --- 5. traditional characters ------------------------------------------------------------------
+
+@pytest.mark.parametrize("traditional, simplified", [
+    ("應急廳 上門服務", "应急厅 上门服务"), ("上門服務", "上门服务"), ("廳（局）長進大廳", "厅长进大厅"),
+    ("總第415期", "总第415期"), ('"上門服務"', '"上门服务"'), ("應急廳的上門服務", "应急厅的上门服务"),
+])
+def test_traditional_characters_find_what_simplified_ones_find(service, client, traditional,
+                                                                simplified):
+    want = set(ids(service, simplified))
+    assert want and set(ids(service, traditional)) == want
+    assert {h["section_id"] for h in api(client, traditional)["hits"]} == want
+
+
+def test_a_bulletin_in_traditional_characters_is_found_and_marked_as_written(service, client,
+                                                                          index_dir, capsys):
+    assert "2021-w40-s2" in ids(service, "应急厅 上门服务")
+    assert "2021-w40-s2" in ids(service, "應急廳 上門服務")
+    hit = next(h for h in api(client, "应急厅 上门服务")["hits"] if h["section_id"] == "2021-w40-s2")
+    assert "<mark>應急廳</mark>" in hit["snippet"] and "<mark>上門服務</mark>" in hit["snippet"]
+    printed = {h["section_id"]: h for h in cli_json(index_dir, capsys, "鑽探")["hits"]}
+    assert set(printed) == {"2021-w40-s2", "2022-w40-s2"}  # 钻探 written simplified in the other
+    assert "<mark>鑽探</mark>" in printed["2021-w40-s2"]["snippet"]
+    assert "<mark>钻探</mark>" in printed["2022-w40-s2"]["snippet"]
+    page = client.get("/issues/2021-w40", query_string={"q": "上门服务"}).get_data(as_text=True)
+    assert "<mark>上門服務</mark>" in page

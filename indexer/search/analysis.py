@@ -1,8 +1,8 @@
 """Text analysis for the index, independent of any search engine.
 
-What a section gives the index (all folded: full-/half-width forms and case, one character at a
-time, so offsets stay those of the original text; no stemming, no stop words, which lose Chinese
-meaning):
+What a section gives the index (all folded: full-/half-width forms, case and traditional
+characters to simplified, one character at a time, so offsets stay those of the original text; no
+stemming, no stop words, which lose Chinese meaning):
 
 * ``index_words``: jieba words in search mode, a compound's sub-words too (行政 许可 of 行政许可).
   Ranking only: BM25 over these orders the matches; whether a section matches never depends on
@@ -49,9 +49,30 @@ class Token(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
-    """Full-width to half-width and lower case, only where that keeps one character for one."""
+    """Full-width to half-width, lower case and traditional to simplified (應 -> 应), only where
+    that keeps one character for one, so offsets into the original text stay valid and a match
+    marks the characters as written."""
     folded = unicodedata.normalize("NFKC", ch).lower()
-    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+    folded = folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+    if folded.isascii():
+        return folded
+    simplified = _to_simplified(folded)
+    return simplified if len(simplified) == 1 else folded
+
+
+_converter = None
+
+
+def _to_simplified(ch: str) -> str:
+    """OpenCC's t2s table, one character at a time (its phrase table would change lengths). The
+    C++ package: 30 to 70 times faster than the pure-Python port on the same text (BENCHMARKS.md),
+    and each character is converted once per process (the fold caches)."""
+    global _converter
+    if _converter is None:
+        import opencc
+
+        _converter = opencc.OpenCC("t2s")
+    return _converter.convert(ch)
 
 
 class _FoldTable(dict):
