@@ -330,3 +330,30 @@ def test_keyboard_skip_link_and_filters_before_hits(page, base_url):
     # and on a wide screen the filters stand at the left of the results
     facets, results = page.locator("aside.facets").bounding_box(), page.locator("#results").bounding_box()
     assert facets["x"] < results["x"]
+
+
+def test_did_you_mean_is_offered_not_run_and_one_click_searches_it(page, base_url):
+    search_for(page, base_url, "应急听")
+    assert total_shown(page) == 0  # the query as typed was searched, not silently replaced
+    offer = page.locator(".did-you-mean")
+    assert offer.inner_text().replace(" ", "") == "您是不是要找：应急厅"
+    screenshot(page, "did-you-mean.png")
+    with page.expect_navigation():
+        offer.locator("a").click()
+    assert page.input_value("#q") == "应急厅"
+    assert total_shown(page) > 0 and page.locator(".did-you-mean").count() == 0
+    assert "应急管理厅" in page.locator(".hit").first.locator(".badge").all_inner_texts()
+
+
+def test_an_issue_reference_shows_as_a_chip_that_removes_it(page, base_url):
+    search_for(page, base_url, "总第415期 应急厅")
+    chip = page.locator(".chip-issue")
+    assert chip.inner_text().startswith("期次：总第415期")
+    narrowed = total_shown(page)
+    titles = set(page.locator(".hit-title").all_inner_texts())
+    assert narrowed > 0 and titles == {"窗口工作周报 2022年第40期"}
+    screenshot(page, "issue-chip.png")
+    with page.expect_navigation():
+        chip.locator("a").click()
+    assert page.input_value("#q") == "应急厅"
+    assert page.locator(".chip-issue").count() == 0 and total_shown(page) > narrowed

@@ -273,3 +273,42 @@ def test_a_bulletin_in_traditional_characters_is_found_and_marked_as_written(ser
     assert "<mark>钻探</mark>" in printed["2022-w40-s2"]["snippet"]
     page = client.get("/issues/2021-w40", query_string={"q": "上门服务"}).get_data(as_text=True)
     assert "<mark>上門服務</mark>" in page
+
+
+# --- 6. did you mean ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, meant, filters", [
+    ("应急听", "应急厅", {}),  # a wrong character of the same sound
+    ("yingjiting", "应急厅", {}),  # pinyin typed without switching the input method
+    ("应急听 上门服务", "应急厅 上门服务", {}),  # the whole query, the right word kept
+    ("厅长进大听", "厅长进大厅", {}),  # a column name
+    ("应急厅 上门服", "应急厅 上门服务", {"year": "2022"}),  # a word cut short: few hits
+])
+def test_did_you_mean_proposes_the_whole_corrected_query(service, client, index_dir, capsys,
+                                                         typed, meant, filters):
+    pairs = [("q", typed), *filters.items()]
+    reply = service.search_params(pairs)
+    assert reply["did_you_mean"] == meant
+    corrected = service.search_params([("q", meant), *filters.items()])
+    assert corrected["total"] > reply["total"]  # it finds more, or it would not be offered
+    assert [h["section_id"] for h in reply["hits"]] == ids(service, typed, *filters.items())
+    assert api(client, typed, **filters)["did_you_mean"] == meant
+    if not filters:
+        assert cli_json(index_dir, capsys, *typed.split())["did_you_mean"] == meant
+        assert main(["search", *typed.split(), "--index-dir", str(index_dir)]) == 0
+        assert f"did you mean: {meant}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("q", ["应急厅", "上门服务", "厅长进大厅", '"应急听"', "2022年第40期",
+                               "qwertyuiop", "鑽探"])
+def test_no_did_you_mean_when_the_query_is_fine_or_nothing_is_near(client, q):
+    assert api(client, q)["did_you_mean"] is None
+
+
+def test_did_you_mean_on_the_page_links_the_corrected_query_with_the_filters(client):
+    page = client.get("/", query_string={"q": "应急听", "kind": "周报"}).get_data(as_text=True)
+    assert "您是不是要找：" in page
+    assert '<a href="/?kind=%E5%91%A8%E6%8A%A5&amp;q=%E5%BA%94%E6%80%A5%E5%8E%85">应急厅</a>' in page
+    assert "找到 <strong>0</strong> 条结果" in page  # never silently replaced
+    page = client.get("/", query_string={"q": "应急厅"}).get_data(as_text=True)
+    assert "您是不是要找" not in page

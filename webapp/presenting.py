@@ -179,6 +179,9 @@ def page_model(reply: dict, pairs: Pairs) -> dict:
         "facets": facet_groups(reply, pairs),
         "chips": chips(pairs),
         "issue_chips": issue_chips(reply, pairs),
+        # the corrected query with the same filters; offered, never run in the user's place
+        "did_you_mean_url": (search_url(with_value(pairs, "q", reply["did_you_mean"]))
+                             if reply.get("did_you_mean") else None),
         "clear_filters_url": search_url([(n, v) for n, v in pairs if n not in FILTERS and n != "page"]),
         "sorts": sort_options(pairs),
         "pagination": pagination(reply, pairs),

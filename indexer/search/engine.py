@@ -301,6 +301,8 @@ class Snapshot:
             for d in live:
                 self.texts[d] = column[d].decode("utf-8")
         self._date_masks: dict = {}
+        self._vocabularies: dict[int, list] = {}
+        self.suggester = None  # suggest.py's, built on the first query that finds little
         self._match_cache: OrderedDict = OrderedDict()
         self._gram_cache: OrderedDict = OrderedDict()
         self._score_cache: OrderedDict = OrderedDict()
@@ -504,6 +506,27 @@ class Snapshot:
                 if len(picked) >= count:
                     break
         return picked
+
+    def vocabulary(self, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` most widespread words of the word index (two characters or more, not
+        numbers), with the number of sections holding each: what "did you mean" may propose.
+        Read once per snapshot, on the first query that needs it."""
+        cached = self._vocabularies.get(limit)
+        if cached is None:
+            with self.lock:
+                reader = self.searcher.reader()
+                found = []
+                for word in reader.field_terms("words"):
+                    if len(word) >= 2 and not word.isdigit() and analysis.is_word_char(word[0]):
+                        found.append((word, reader.doc_frequency("words", word)))
+            found.sort(key=lambda item: (-item[1], item[0]))
+            cached = self._vocabularies[limit] = found[:limit]
+        return cached
+
+    def has_word(self, word: str) -> bool:
+        """Whether the word index holds the word as one of its terms."""
+        with self.lock:
+            return bool(self.searcher.reader().doc_frequency("words", word))
 
     def payloads(self, docnums: list[int]) -> list[dict]:
         with self.lock:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import analysis, bitset, catalog, engine, plan, store
 from . import snippets as snip
+from . import suggest
 from .errors import IndexOutdated, IndexProblem, PageOutOfRange
 from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
 from .query import NOTHING_SEARCHABLE, ParsedQuery, parse_query
@@ -36,6 +37,8 @@ __all__ = ["SearchService", "open_service"]
 RECHECK_SECONDS = 1.0  # how often to retry an index that could not be opened
 EXPORT_LIMIT = 5000  # most hits one export returns, unless the service is opened with another
 FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
+# "Very little": at most this many hits, and a near known word may be what was meant.
+SUGGEST_AT_MOST = 3
 
 
 @dataclass
@@ -160,6 +163,9 @@ class SearchService:
             reply["total"] = total
             reply["facets"] = _facets(matches, params)
             reply["hits"] = _hits(matches, page_docs)
+            if reply["total"] <= SUGGEST_AT_MOST and not parsed.is_empty:
+                reply["did_you_mean"] = _did_you_mean(matches.snapshot, params, parsed,
+                                                      reply["total"])
         if self.problem:
             reply["notice"] = self.problem
         reply["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -315,6 +321,30 @@ def _match(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery) -> 
     for m in dim_masks.values():
         final &= m
     return _Matches(snap, parsed, matched, date_mask, dim_masks, final)
+
+
+def _did_you_mean(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery,
+                  total: int) -> Optional[str]:
+    """The whole query with its unknown words replaced by the nearest known ones, when that finds
+    more than the query did (with the same filters); else None. Names, phrases and issue
+    references are taken as meant."""
+    if snap.suggester is None:
+        snap.suggester = suggest.Suggester.build(snap.vocabulary(suggest.VOCABULARY_SIZE))
+    corrections = {}
+    for term in [leaf for t in parsed.positive_terms() for leaf in t.leaves()]:
+        if term.phrase or term.department or term.column or term.issue or snap.has_word(term.text):
+            continue
+        right = snap.suggester.nearest(term.text)
+        if right and right != term.text:
+            corrections[term.text] = right
+    if not corrections:
+        return None
+    candidate = suggest.corrected_query(params.q, corrections)
+    better = parse_query(candidate)
+    if candidate == params.q or better.nothing_searchable:
+        return None
+    found = _match(snap, replace(params, q=candidate), better).final
+    return candidate if bitset.count(found) > total else None
 
 
 def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
