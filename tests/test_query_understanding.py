@@ -312,3 +312,35 @@ def test_did_you_mean_on_the_page_links_the_corrected_query_with_the_filters(cli
     assert "找到 <strong>0</strong> 条结果" in page  # never silently replaced
     page = client.get("/", query_string={"q": "应急厅"}).get_data(as_text=True)
     assert "您是不是要找" not in page
+
+
+def test_did_you_mean_finds_a_word_the_index_cut_apart_by_its_sound(service):
+    # 资质证书 is two index words (资质, 证书): the text itself is searched with one wildcard
+    assert service.search_params([("q", "资质正书")])["did_you_mean"] == "资质证书"
+    assert service.search_params([("q", "林草句")])["did_you_mean"] is None  # no 林草局 here
+
+
+def test_a_department_typed_without_its_province_is_the_department(service):
+    from indexer.search.query import parse_query
+
+    for typed, canonical in (("林草局", "省林草局"), ("药监局", "省药监局"), ("发改委", "省发展改革委")):
+        (term,) = parse_query(typed).positive_terms()
+        assert term.department == canonical
+    assert set(ids(service, "发改委")) == {"2025-m11-s2"}  # tagged 省发展改革委; the text says so
+    (term,) = parse_query("国家林草局").positive_terms()
+    assert term.department is None and term.parts == ()  # a national body stays itself
+
+
+# --- 7. ranking: the department acting, the column itself ----------------------------------------
+
+def test_sections_where_the_department_acts_rank_before_those_that_list_it(service):
+    leads = {s.id for _b, s in all_sections() if s.departments[:1] == ["应急管理厅"]}
+    got = ids(service, "应急厅")
+    assert set(got[:len(leads)]) == leads and len(got) > len(leads)
+
+
+def test_sections_of_a_column_rank_before_sentences_or_headings_that_mention_it(service):
+    own = sections_of_column("窗口动态")
+    got = ids(service, "窗口动态")
+    assert set(got[:len(own)]) == own
+    assert {"2022-w40-s2", "2022-w40-s3"} <= set(got[len(own):])  # under 窗口工作动态, 营商环境 type

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..parsing.departments import all_written_forms, is_provincial_mention
+from ..parsing.departments import all_written_forms, canonical_department, is_provincial_mention
 from ..parsing.section_types import all_column_forms
 from . import analysis
 
@@ -23,8 +23,27 @@ _ORGANISATION_END = re.compile(r"(部|委|委员会|局|厅|院|中心)$")
 
 
 @lru_cache(maxsize=1)
+def short_department_forms() -> dict[str, str]:
+    """Department names as staff type them without the province: 林草局 for 省林草局, 药监局 for
+    省药监局. The bulletins write the 省; a query that leaves it out means the same department."""
+    forms = all_written_forms()
+    short = {}
+    for form, canonical in forms.items():
+        rest = form[1:]
+        if form.startswith("省") and len(rest) >= 3 and rest not in forms and rest.endswith(
+                ("局", "委", "厅", "中心")):
+            short[rest] = canonical
+    return short
+
+
+def department_of(word: str):
+    """The canonical department a whole query word names, its short form included, or None."""
+    return canonical_department(word) or short_department_forms().get(word)
+
+
+@lru_cache(maxsize=1)
 def _name_pattern() -> re.Pattern:
-    forms = set(all_written_forms()) | set(all_column_forms())
+    forms = set(all_written_forms()) | set(short_department_forms()) | set(all_column_forms())
     forms = {analysis.compact(f) for f in forms if len(analysis.compact(f)) >= 2}
     return re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))))
 
@@ -32,7 +51,7 @@ def _name_pattern() -> re.Pattern:
 def _names(text: str) -> list[tuple[int, int]]:
     """Spans of the department and column names inside a word, longest first at each place. A
     department form preceded by a national or local body (国家发展改革委) is not the department."""
-    departments = all_written_forms()
+    departments = {**all_written_forms(), **short_department_forms()}
     spans = []
     for m in _name_pattern().finditer(text):
         form = m.group(0)

@@ -32,7 +32,7 @@ from .params import FACETS
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
 # 4: issues are dated by the end of the period they report on, not by their publication date.
-# 5: issue_total (总第415期 in a query); traditional characters folded
+# 5: issue_total (总第415期), lead_department; traditional characters folded
 SCHEMA_VERSION = 5
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
@@ -106,6 +106,8 @@ def build_schema() -> Schema:
         kind=_keyed(ID()),
         type=_keyed(ID()),
         departments=_keyed(KEYWORD(commas=True, lowercase=False)),
+        # the department named first: the one acting in the item, not one of a roll of names
+        lead_department=_keyed(ID()),
         order=COLUMN(NumericColumn("Q")),
         # Ranking only, so no positions: they would cost build time and index size for nothing.
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
@@ -215,6 +217,7 @@ def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable
             kind=issue["kind"],
             type=section["type"] or "",
             departments=",".join(section["departments"]),
+            lead_department=section["departments"][0] if section["departments"] else "-",
             order=published.toordinal() * _ORDINALS_PER_ISSUE + min(ordinal, _ORDINALS_PER_ISSUE - 1),
             # given as term lists, which Whoosh indexes as they are (its analyzers are then
             # bypassed): the same terms and counts as the analyzers give, computed faster
@@ -284,6 +287,11 @@ class Snapshot:
                 if mask:
                     values[value] = mask
             self.facet_masks[facet] = values
+        self.lead_masks: dict[str, int] = {}
+        for value in reader.field_terms("lead_department"):
+            mask = docs_to_mask(reader.postings("lead_department", value).all_ids()) & self.live_mask
+            if mask:
+                self.lead_masks[value] = mask
         column = reader.column_reader("order") if live else None
         keys = {d: column[d] for d in live} if column is not None else {}
         # newest first, sections in their bulletin's order; oldest first likewise
@@ -371,6 +379,10 @@ class Snapshot:
                 mask |= self._eval(form)
         elif kind == "issue":
             mask = self._issue_mask(spec[1])
+        elif kind == "lead":  # the department named first
+            mask = self.lead_masks.get(spec[1], 0)
+        elif kind == "type":
+            mask = self.facet_masks["type"].get(spec[1], 0)
         elif kind == "and":
             mask = self.live_mask
             for part in spec[1]:
@@ -522,6 +534,28 @@ class Snapshot:
             found.sort(key=lambda item: (-item[1], item[0]))
             cached = self._vocabularies[limit] = found[:limit]
         return cached
+
+    def variants(self, word: str, max_docs: int = 3000) -> dict[str, int]:
+        """Strings of the sections that differ from the word in one character (电子正照 ->
+        电子证照), with how many sections hold each: Ctrl+F with one wildcard, for "did you mean"
+        where the word index cut the intended word apart. Candidates are the sections holding the
+        longer side of the wildcard; at most ``max_docs`` of them are read per position."""
+        import re
+
+        found: dict[str, set] = {}
+        for i in range(len(word)):
+            left, right = word[:i], word[i + 1:]
+            anchor = left if len(left) >= len(right) else right
+            if len(anchor) < 2:
+                continue
+            with self.lock:
+                candidates = mask_to_docs(self._run_mask(anchor))[:max_docs]
+            pattern = re.compile(re.escape(left) + r"[^\W\d_]" + re.escape(right))
+            for d in candidates:
+                for m in pattern.finditer(self.texts[d]):
+                    if m.group(0) != word:
+                        found.setdefault(m.group(0), set()).add(d)
+        return {text: len(docs) for text, docs in found.items()}
 
     def has_word(self, word: str) -> bool:
         """Whether the word index holds the word as one of its terms."""

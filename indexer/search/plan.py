@@ -7,6 +7,8 @@ A match spec is a nested tuple:
     ("dept", canonical, specs)      tagged with the department, or one of the specs matches
     ("column", type, specs)         of the section type (a column), or one of the specs matches
     ("issue", IssueRef)             a section of the issues referred to (2022年第40期, 总第415期)
+    ("lead", canonical)             the department is named first in the section (it acts there)
+    ("type", section_type)          the section is of that type (ranking: the column itself)
     ("and", specs) / ("or", specs)
 
 Being plain tuples they are their own cache keys, so a word met again in another query (the same
@@ -113,6 +115,23 @@ def contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
     if not any(t.apart or t.parts for g in parsed.groups for t in g):
         return None
     return _combine(parsed, term_contiguous)
+
+
+def named_spec(parsed: ParsedQuery) -> Optional[Spec]:
+    """The sections that are squarely about every department and column the query names: the
+    department acts (named first, not one of a roll of twenty names in an attachment) and the
+    section is of the column itself (not a sentence that mentions it). Ranked before the other
+    matches of their tier; None when the query names none, or only inside an OR."""
+    parts = []
+    for group in parsed.groups:
+        if len(group) != 1:
+            continue
+        for leaf in group[0].leaves():
+            if leaf.department:
+                parts.append(("lead", leaf.department))
+            elif leaf.column:
+                parts.append(("type", leaf.column))
+    return _and(parts)
 
 
 def exclude_spec(parsed: ParsedQuery) -> Optional[Spec]:

@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..parsing.departments import canonical_department
 from ..parsing.section_types import canonical_column
 from . import analysis
-from .compounds import FUNCTION_WORDS, split_word
+from .compounds import FUNCTION_WORDS, department_of, split_word
 from .issue_refs import IssueRef, issue_ref, join_spaced
 from .params import MAX_QUERY_CHARS
 
@@ -105,7 +104,7 @@ def _make_term(raw: str, phrase: bool) -> Optional[Term]:
 
 def _named_term(text: str) -> Optional[Term]:
     """A word that is a department, a column or an issue reference, whole."""
-    department = canonical_department(text)
+    department = department_of(text)
     if department:
         return Term(text=text, department=department, segments=tuple(analysis.segments(text)) or (text,))
     column = canonical_column(text)

@@ -334,7 +334,8 @@ def _did_you_mean(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQue
     for term in [leaf for t in parsed.positive_terms() for leaf in t.leaves()]:
         if term.phrase or term.department or term.column or term.issue or snap.has_word(term.text):
             continue
-        right = snap.suggester.nearest(term.text)
+        variants = snap.variants(term.text) if not term.text.isascii() else None
+        right = snap.suggester.nearest(term.text, variants)
         if right and right != term.text:
             corrections[term.text] = right
     if not corrections:
@@ -348,14 +349,15 @@ def _did_you_mean(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQue
 
 
 def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
-    """Sections holding every word contiguously first, then the rest, each tier by score."""
+    """Sections holding every word contiguously first, then the rest; within each, the sections
+    squarely about the departments and columns named (plan.named_spec) first; each tier by score."""
     snap, parsed = matches.snapshot, matches.parsed
     rank = plan.rank_terms(parsed)
-    contiguous = plan.contiguous_spec(parsed)
     tiers = [matches.final]
-    if contiguous is not None:
-        first = matches.final & snap.match_mask(contiguous)
-        tiers = [first, matches.final & ~first]
+    for spec in (plan.contiguous_spec(parsed), plan.named_spec(parsed)):
+        if spec is not None:
+            mask = snap.match_mask(spec)
+            tiers = [part for tier in tiers for part in (tier & mask, tier & ~mask)]
     window, start = [], 0
     for tier in tiers:
         size = bitset.count(tier)

@@ -14,6 +14,7 @@ from typing import Optional
 from ..parsing.departments import all_written_forms
 from ..parsing.section_types import all_column_forms
 from . import analysis
+from .compounds import short_department_forms
 
 VOCABULARY_SIZE = 5000  # the most widespread index words considered (pinyin of each, once)
 NAME_WEIGHT = 1 << 30  # a department or column name outranks any index word at the same distance
@@ -42,14 +43,16 @@ class Suggester:
     @classmethod
     def build(cls, vocabulary: list[tuple[str, int]]) -> "Suggester":
         weights = {word: count for word, count in vocabulary}
-        for form in list(all_written_forms()) + list(all_column_forms()):
+        for form in list(all_written_forms()) + list(short_department_forms()) + list(all_column_forms()):
             form = analysis.compact(form)
             if analysis.runs(form) == [form]:  # 厅(局)长进大厅 is never typed with its brackets
                 weights[form] = NAME_WEIGHT
         return cls(weights)
 
-    def nearest(self, word: str) -> Optional[str]:
-        """The known word nearest to ``word``, or None when none is near enough."""
+    def nearest(self, word: str, variants: Optional[dict[str, int]] = None) -> Optional[str]:
+        """The known word nearest to ``word``, or None when none is near enough. ``variants``:
+        strings of the text one character away (engine.Snapshot.variants) with their counts;
+        a short one only when it sounds the same (two characters have too many neighbours)."""
         from rapidfuzz.distance import Levenshtein
         from rapidfuzz.process import extract
 
@@ -60,13 +63,19 @@ class Suggester:
         limit = max_distance(word)
         found = extract(word, list(self.weights), scorer=Levenshtein.distance, score_cutoff=limit,
                         limit=50)
+        sound = pinyin(word)
+        weights = dict(self.weights)
+        for text, count in (variants or {}).items():
+            if len(word) >= 4 or pinyin(text) == sound:
+                found.append((text, 1, None))
+                weights[text] = max(weights.get(text, 0), count)
         if not found:
             return None
-        sound = pinyin(word)
-        # nearest first; then a word that keeps every character typed (上门服 -> 上门服务, not 上门),
-        # then one that sounds the same, then the most widespread
-        best = min(found, key=lambda f: (f[1], len(f[0]) < len(word), pinyin(f[0]) != sound,
-                                         -self.weights[f[0]], f[0]))
+        # nearest first; then a word that keeps every character typed (上门服 -> 上门服务, not 上门);
+        # then a known word before a mere string of the text (上门服务, not 上门辅); then one that
+        # sounds the same; then the most widespread
+        best = min(found, key=lambda f: (f[1], len(f[0]) < len(word), f[0] not in self.weights,
+                                         pinyin(f[0]) != sound, -weights[f[0]], f[0]))
         return best[0]
 
     def _nearest_by_pinyin(self, typed: str) -> Optional[str]:
