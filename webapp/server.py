@@ -70,6 +70,7 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
         from .searching import get_service
 
         stats = get_service().stats()
+        get_service().prepare_suggestions()  # not in the first search that finds nothing
     server = create_server(app, host=host, port=port, threads=threads, ident="bulletin-search",
                            # a search URL is short; anything huge is refused before it reaches Flask
                            max_request_header_size=64 * 1024, max_request_body_size=1024 * 1024,

@@ -311,6 +311,7 @@ class Snapshot:
         self._date_masks: dict = {}
         self._vocabularies: dict[int, list] = {}
         self.suggester = None  # suggest.py's, built on the first query that finds little
+        self.suggestions: dict = {}  # (query, filters) -> the offer made (service.py)
         self._match_cache: OrderedDict = OrderedDict()
         self._gram_cache: OrderedDict = OrderedDict()
         self._score_cache: OrderedDict = OrderedDict()

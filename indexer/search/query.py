@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from ..parsing.section_types import canonical_column
@@ -78,7 +79,9 @@ class ParsedQuery:
         return [t for g in self.groups for t in g]
 
 
+@lru_cache(maxsize=4096)
 def _make_term(raw: str, phrase: bool) -> Optional[Term]:
+    # cached: a Term is immutable, and the same words come back all day (each costs two jieba cuts)
     # a phrase is Ctrl+F and keeps its punctuation (《办法》, 厅、省); a word sheds it at its ends
     text = analysis.compact(raw) if phrase else _trim(analysis.compact(raw))
     if not analysis.runs(text):
