@@ -121,7 +121,7 @@ def with_dept(q: str, forms, word: str, group: str) -> Judged:
 
 
 def dept_alone(q: str, forms) -> Judged:
-    return J(q, "department", f"the department acts (named first); any mention still useful",
+    return J(q, "department", "the department acts (named first); any mention still useful",
              first_dept(forms[0]), d(forms))
 
 

@@ -25,9 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from . import analysis, bitset, catalog, engine, plan, store
+from . import analysis, bitset, catalog, engine, plan, store, suggest
 from . import snippets as snip
-from . import suggest
 from .errors import IndexOutdated, IndexProblem, PageOutOfRange
 from .params import MAX_QUERY_CHARS, PAGING, SearchParams, parse_params
 from .query import NOTHING_SEARCHABLE, ParsedQuery, parse_query
