@@ -344,3 +344,10 @@ def test_sections_of_a_column_rank_before_sentences_or_headings_that_mention_it(
     got = ids(service, "窗口动态")
     assert set(got[:len(own)]) == own
     assert {"2022-w40-s2", "2022-w40-s3"} <= set(got[len(own):])  # under 窗口工作动态, 营商环境 type
+
+
+def test_an_unspaced_words_parts_written_whole_rank_before_their_segments_apart(service):
+    # 上门服务的应急厅: no section holds the string; those holding 上门服务 whole come before
+    # 2022-w40-s2, which holds only 上门辅导服务
+    got = ids(service, "上门服务的应急厅")
+    assert "2022-w40-s2" in got and got[-1] == "2022-w40-s2"

@@ -117,6 +117,20 @@ def contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
     return _combine(parsed, term_contiguous)
 
 
+def parts_contiguous_spec(parsed: ParsedQuery) -> Optional[Spec]:
+    """Next after the whole typed string: an unspaced word's parts each contiguous (上门服务 and
+    网上申报 for 上门服务和网上申报), before sections holding them only segment by segment."""
+    if not any(t.parts for g in parsed.groups for t in g):
+        return None
+
+    def contiguous_parts(term: Term) -> Optional[Spec]:
+        if term.parts:
+            return _and([term_contiguous(p) for p in term.parts])
+        return term_contiguous(term)
+
+    return _combine(parsed, contiguous_parts)
+
+
 def named_spec(parsed: ParsedQuery) -> Optional[Spec]:
     """The sections that are squarely about every department and column the query names: the
     department acts (named first, not one of a roll of twenty names in an attachment) and the
