@@ -351,3 +351,24 @@ def test_an_unspaced_words_parts_written_whole_rank_before_their_segments_apart(
     # 2022-w40-s2, which holds only 上门辅导服务
     got = ids(service, "上门服务的应急厅")
     assert "2022-w40-s2" in got and got[-1] == "2022-w40-s2"
+
+
+def test_words_close_together_rank_before_the_same_words_far_apart(tmp_path):
+    from datetime import date
+
+    from indexer.parsing.model import Bulletin, Issue
+
+    issue = Issue(id="2024-w5", kind="周报", year=2024, number=5, total_number=None,
+                  published=date(2024, 2, 2), period=(date(2024, 1, 29), date(2024, 2, 2)),
+                  title="窗口工作周报 2024年第5期", source_path="", sha256="")
+    filler = "窗口按规定受理申请材料并及时反馈办理进度，" * 6  # about 120 characters apart
+    far = _section("2024-w5", 1, ["窗口工作动态"], "窗口动态", [],
+                   f"本周开展延时服务，延时服务覆盖全部窗口。{filler}另有企业咨询预约办理，预约办理当日完成。")
+    near = _section("2024-w5", 2, ["窗口工作动态"], "窗口动态", [],
+                    f"窗口为企业提供延时服务和预约办理。{filler}")
+    # the far one holds each word twice, so BM25 alone puts it first: only where the words stand
+    # puts the near one first
+    write_samples(tmp_path / "docs", bulletins=[Bulletin(issue, [far, near])])
+    index_paths([str(tmp_path / "docs")], tmp_path / "index", parse=parse_sample)
+    got = [h["section_id"] for h in open_service(tmp_path / "index").export_hits([("q", "延时服务 预约办理")])]
+    assert got == ["2024-w5-s2", "2024-w5-s1"]

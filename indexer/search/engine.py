@@ -384,6 +384,12 @@ class Snapshot:
             mask = self.lead_masks.get(spec[1], 0)
         elif kind == "type":
             mask = self.facet_masks["type"].get(spec[1], 0)
+        elif kind == "near":  # the sections holding every word, then a look at where they stand
+            _, specs, words, gap = spec
+            texts = self.texts
+            mask = self._eval(("and", specs))
+            mask = docs_to_mask([d for d in mask_to_docs(mask)
+                                 if _within(texts[d], words, gap)])
         elif kind == "and":
             mask = self.live_mask
             for part in spec[1]:
@@ -590,6 +596,29 @@ def issue_versions(ix, issue_ids: Iterable[str]) -> dict:
     """issue id -> the bulletin version the committed index holds (None: not held, or not said)."""
     with ix.searcher() as searcher:
         return {issue_id: _issue_version(searcher, issue_id) for issue_id in issue_ids}
+
+
+def _within(text: str, words: tuple[str, ...], gap: int, most: int = 200) -> bool:
+    """Whether all the words occur in the text in one stretch no longer than their own lengths
+    plus ``gap`` characters (the first ``most`` occurrences of each are looked at)."""
+    found = []  # (start, end, which word), by start
+    for which, word in enumerate(words):
+        at, count = text.find(word), 0
+        while at >= 0 and count < most:
+            found.append((at, at + len(word), which))
+            at, count = text.find(word, at + 1), count + 1
+    found.sort()
+    limit = sum(len(w) for w in words) + gap
+    for i, (first, _, _) in enumerate(found):  # each occurrence as the start of a stretch
+        covered = set()
+        for begin, end, which in found[i:]:
+            if begin - first > limit:
+                break
+            if end - first <= limit:
+                covered.add(which)
+                if len(covered) == len(words):
+                    return True
+    return False
 
 
 def _cache_get(cache: OrderedDict, key):

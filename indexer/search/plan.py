@@ -9,6 +9,8 @@ A match spec is a nested tuple:
     ("issue", IssueRef)             a section of the issues referred to (2022年第40期, 总第415期)
     ("lead", canonical)             the department is named first in the section (it acts there)
     ("type", section_type)          the section is of that type (ranking: the column itself)
+    ("near", specs, words, gap)     every spec matches and the words stand within ``gap``
+                                    characters of each other somewhere (ranking: proximity)
     ("and", specs) / ("or", specs)
 
 Being plain tuples they are their own cache keys, so a word met again in another query (the same
@@ -146,6 +148,30 @@ def named_spec(parsed: ParsedQuery) -> Optional[Spec]:
             elif leaf.column:
                 parts.append(("type", leaf.column))
     return _and(parts)
+
+
+NEAR_GAP = 30  # characters allowed between the words a query names, besides the words themselves
+MAX_NEAR_WORDS = 6
+
+
+def near_spec(parsed: ParsedQuery) -> Optional[Spec]:
+    """Sections where the query's plain words stand close together (within NEAR_GAP characters
+    besides themselves), ranked before those holding the same words 100 characters apart. Only
+    the words typed (not departments, columns or issues, whose forms vary), and only for two or
+    more of them outside an OR."""
+    words = []
+    for group in parsed.groups:
+        if len(group) != 1:
+            continue
+        for leaf in group[0].leaves():
+            if not (leaf.department or leaf.column or leaf.issue) and leaf.text not in words:
+                words.append(leaf.text)
+    if not 2 <= len(words) <= MAX_NEAR_WORDS:
+        return None
+    specs = tuple(substring(w) for w in words)
+    if any(spec is None for spec in specs):
+        return None
+    return ("near", specs, tuple(words), NEAR_GAP)
 
 
 def exclude_spec(parsed: ParsedQuery) -> Optional[Spec]:
