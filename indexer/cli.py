@@ -11,6 +11,7 @@ import json
 import os
 import sys
 
+from .search.backends import ENGINES
 from .search.params import PARAMETERS
 from .search.store import default_index_dir
 
@@ -85,6 +86,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             progress=bar,
             on_refused=on_refused,
             on_warning=on_warning,
+            engine_name=args.engine,
         )
     except OSError as failure:  # a full or read-only disk: the run was undone (indexing.py)
         _say(f"error: {args.index_dir}: {_write_failure(failure)}")
@@ -220,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the index lives (default: $BULLETIN_INDEX_DIR or index_data)")
     p.add_argument("--rebuild", action="store_true", help="build a fresh index beside the live one, then swap")
     p.add_argument("--prune", action="store_true", help="drop issues whose files are gone")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help="search engine of the index: whoosh (default for a new index) or tantivy; "
+                        "default: $BULLETIN_ENGINE, else the existing index's; another engine rebuilds")
     from .parsing.reading import READ_TIME_LIMIT
 
     p.add_argument("--time-limit", type=_seconds, default=READ_TIME_LIMIT, metavar="SECONDS",

@@ -1,1 +1,1 @@
-"""Analysis, the Whoosh engine and the search service. The only code that imports whoosh."""
+"""Analysis, the index (engine-independent in engine.py, Whoosh and Tantivy in backends/) and the search service."""

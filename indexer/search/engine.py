@@ -1,12 +1,14 @@
-"""The one module that imports whoosh: the schema, the analyzers' Whoosh adapters, writing section
-documents, turning a parsed query into Whoosh queries, and a snapshot of one index state.
+"""The index, engine-independent: the section documents every engine indexes, which engine a
+generation was built by, and ``Snapshot``, one open index state with the bitsets, caches, match
+spec evaluation, ranking and date and facet masks a search needs.
 
-Keeping Whoosh behind this module means a later engine (Tantivy, SQLite FTS) replaces one file.
+The engines themselves (schema, writer, postings, term statistics, stored payloads) are behind
+``backends``; nothing here imports one. A snapshot asks its backend's reader for postings, columns
+and scores and keeps everything else above it, so both engines find exactly the same sections.
 """
 from __future__ import annotations
 
 import heapq
-import re
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -15,25 +17,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Optional
 
-from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh import scoring
-from whoosh.analysis import Token as WhooshToken
-from whoosh.analysis import Tokenizer
-from whoosh.columns import NumericColumn, VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
-from whoosh.formats import Existence
-
-from . import analysis
+from . import analysis, backends
 from .bitset import docs_to_mask, mask_to_docs
-from .errors import IndexOutdated, IndexUnreadable
+from .errors import IndexUnreadable
 from .issue_refs import IssueRef
 from .params import FACETS
 
 # Bump whenever the schema or the analysis changes what is indexed: indexing then rebuilds.
 # 4: issues are dated by the end of the period they report on, not by their publication date.
 # 5: issue_total (总第415期), lead_department; traditional characters folded
-SCHEMA_VERSION = 5
+# 6: Whoosh's table of contents pickles its analyzers by module path, and they moved from
+#    engine.py to backends/whoosh_backend.py, so an index of schema 5 cannot be opened any more
+SCHEMA_VERSION = 6
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by the date they report on.
@@ -48,148 +43,46 @@ SCORE_CACHE_BYTES = 64 << 20  # word-index term -> (bitset, scores by docnum): 1
 CANDIDATE_GRAMS = 2
 
 
-# --- analyzers ----------------------------------------------------------------------------------
+# --- which engine ------------------------------------------------------------------------------
 
-class _StreamTokenizer(Tokenizer):
-    """Adapts one of analysis.py's token streams to Whoosh's tokenizer contract (one reused Token
-    object; honour positions/chars/start_pos/start_char; no stop words)."""
-
-    def _stream(self, value: str, mode: str):
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for tok in self._stream(value, mode):
-            t.text = tok.text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[tok.start:tok.end]
-            if positions:
-                t.pos = start_pos + tok.pos
-            if chars:
-                t.startchar = start_char + tok.start
-                t.endchar = start_char + tok.end
-            yield t
+def engine_of(meta: dict) -> str:
+    """The engine that built a generation, from its GENERATION.json (older ones: Whoosh)."""
+    return meta.get("engine") or backends.DEFAULT_ENGINE
 
 
-class WordTokenizer(_StreamTokenizer):
-    """jieba words; sub-words only at index time (a query keeps its own words)."""
-
-    def _stream(self, value, mode):
-        return analysis.word_tokens(value, subwords=(mode != "query"))
+def create_index(gen: Path, engine: str):
+    return backends.load(engine).create(gen)
 
 
-class BigramTokenizer(_StreamTokenizer):
-    """The distinct bigrams of a section: candidate finding only, so no positions or counts."""
-
-    def _stream(self, value, mode):
-        return (analysis.Token(g, 0, 0, 0) for g in analysis.index_bigrams(value))
+def open_index(gen: Path, engine: str):
+    """An existing index for writing; IndexUnreadable when it cannot be opened (never deleted)."""
+    return backends.load(engine).open(gen)
 
 
-def _keyed(field: FieldType) -> FieldType:
-    """A field searched only by exact term. Marked scorable, though never scored, so Whoosh
-    keeps a lengths column for it: without one its writer stat()s the missing column file once
-    per posting."""
-    field.scorable = True
-    return field
+def remove_unused_files(gen: Path, engine: str) -> list[str]:
+    """Remove what failed or killed writers left in ``gen`` that the index on disk does not use
+    (the engine's own file names only); returns the names removed."""
+    return backends.load(engine).remove_unused_files(gen)
 
 
-def build_schema() -> Schema:
-    # Nothing but ``payload`` is stored: it holds every value a hit shows. The date lives in
-    # ``order``, a column only (as an indexed NUMERIC it cost four terms a section, never searched).
-    return Schema(
-        issue_id=_keyed(ID()),  # deleting an issue's sections, counting issues, 2022年第40期
-        issue_total=_keyed(ID()),  # the running number (总第415期)
-        year=_keyed(ID()),
-        kind=_keyed(ID()),
-        type=_keyed(ID()),
-        departments=_keyed(KEYWORD(commas=True, lowercase=False)),
-        # the department named first: the one acting in the item, not one of a roll of names
-        lead_department=_keyed(ID()),
-        order=COLUMN(NumericColumn("Q")),
-        # Ranking only, so no positions: they would cost build time and index size for nothing.
-        words=TEXT(analyzer=WordTokenizer(), phrase=False),
-        # Candidates only: which sections hold a bigram. Whether a run of characters occurs is
-        # checked on ``text``, so no positions (they were two thirds of the build time).
-        # Scorable only so Whoosh keeps a lengths column: without one its writer asks the file
-        # system whether that column exists once per posting (a stat call each, 20% of a build).
-        bigrams=FieldType(format=Existence(), analyzer=BigramTokenizer(), scorable=True),
-        # Folded text without whitespace (UTF-8), the Ctrl+F view of the section.
-        text=COLUMN(VarBytesColumn()),
-        payload=STORED(),
-    )
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-def create_index(gen: Path):
-    return whoosh_index.create_in(str(gen), build_schema())
-
-
-def open_index(gen: Path):
+def issue_versions(gen: Path, engine: str, issue_ids: Iterable[str]) -> dict:
+    """issue id -> the bulletin version the committed index holds (None: not held, or not said)."""
+    reader = backends.load(engine).open_reader(gen)
     try:
-        return whoosh_index.open_dir(str(gen))
-    except Exception as e:  # whoosh raises several kinds; all mean "cannot read it", none "delete it"
-        raise IndexUnreadable(f"cannot open the index in {gen}: {e}") from e
+        live = set(reader.live_docs())
+        return {issue_id: _issue_version(reader, live, issue_id) for issue_id in issue_ids}
+    finally:
+        reader.close()
 
 
-def check_readable(ix, gen: Path) -> None:
-    """Open every segment once, so a cut-short one stops a run before it writes anything (Whoosh
-    would fail at the first delete, with a traceback, holding half a run in memory)."""
-    try:
-        with ix.reader() as reader:
-            reader.doc_count_all()
-            for _ in reader.all_doc_ids():
-                pass
-    except Exception as e:
-        raise IndexUnreadable(f"cannot read the index in {gen} ({type(e).__name__}: {str(e)[:80]}); "
-                              "nothing was changed. Run `bulletin-search index --rebuild PATH…` "
-                              "to build a new index beside it") from e
+def _issue_version(reader, live: set, issue_id: str) -> Optional[str]:
+    docs = [d for d in reader.postings("issue_id", issue_id) if d in live]
+    if not docs:
+        return None
+    return reader.payloads(docs[:1])[0].get("version")
 
 
-def remove_unused_files(gen: Path) -> list[str]:
-    """Remove what failed or killed writers left in ``gen`` that the index on disk does not use:
-    segment files not in the latest TOC (a full disk leaves partial ones), TOCs other than the
-    latest, and Whoosh's temporary folders (``MAIN.tmp``). Whoosh itself cleans only after a
-    commit that succeeds, so without this every failed retry on a full disk left more behind.
-    Only Whoosh's own names are touched; the store's files never match them. Returns the names
-    removed."""
-    import shutil
-
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
-
-    name = whoosh_index._DEF_INDEX_NAME
-    try:
-        toc = TOC.read(FileStorage(str(gen)), name)
-    except Exception:  # no readable TOC: nothing can be told apart, so nothing is removed
-        return []
-    live = {segment.segment_id() for segment in toc.segments}
-    toc_name, segment_name = TOC._pattern(name), TOC._segment_pattern(name)
-    removed = []
-    for entry in sorted(gen.iterdir()):
-        if entry.is_dir() and not entry.is_symlink():
-            if entry.name.startswith(name) and entry.name.endswith(".tmp"):
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry.name)
-            continue
-        toc_match = toc_name.match(entry.name)
-        segment_match = segment_name.fullmatch(entry.name)
-        unused = ((toc_match and int(toc_match.group(1)) != toc.generation)
-                  or (segment_match and segment_match.group(1) not in live)
-                  or re.fullmatch(rf"_{name}_\d+\.toc\.[\d.]+", entry.name))  # a TOC never renamed in
-        if unused:
-            entry.unlink(missing_ok=True)
-            removed.append(entry.name)
-    return removed
-
-
-def open_writer(ix):
-    # One process: Whoosh's multiprocess writer fights the other agents' cores for little gain.
-    return ix.writer(limitmb=256, procs=1)
-
+# --- the documents ------------------------------------------------------------------------------
 
 def report_date(issue: dict) -> datetime:
     """The date an issue is filed under: the last day of the period it reports on (2025年第12期,
@@ -200,8 +93,9 @@ def report_date(issue: dict) -> datetime:
 
 
 def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable[dict]:
-    """The Whoosh documents of one parsed bulletin (``Bulletin.to_dict()`` shape); ``version``
-    names the stored bulletin they are cut from (store.bulletin_version)."""
+    """The engine-independent documents of one parsed bulletin (``Bulletin.to_dict()`` shape):
+    plain strings, lists and dicts, so that a parsing worker can send them to the writer.
+    ``version`` names the stored bulletin they are cut from (store.bulletin_version)."""
     issue = bulletin["issue"]
     published = report_date(issue)
     source_path = (issue.get("source") or {}).get("path") or ""
@@ -216,14 +110,16 @@ def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable
             year=str(issue["year"]),
             kind=issue["kind"],
             type=section["type"] or "",
-            departments=",".join(section["departments"]),
+            departments=list(section["departments"]),
+            # the department named first: the one acting in the item, not one of a roll of names
             lead_department=section["departments"][0] if section["departments"] else "-",
             order=published.toordinal() * _ORDINALS_PER_ISSUE + min(ordinal, _ORDINALS_PER_ISSUE - 1),
-            # given as term lists, which Whoosh indexes as they are (its analyzers are then
-            # bypassed): the same terms and counts as the analyzers give, computed faster
+            # ranking terms, jieba words with their counts
             words=analysis.index_words(searchable),
+            # candidate terms: which sections hold a bigram
             bigrams=sorted(analysis.index_bigrams(searchable)),
-            text=analysis.searchable_text(searchable).encode("utf-8"),
+            # the Ctrl+F view: folded, without whitespace; a candidate is confirmed on it
+            text=analysis.searchable_text(searchable),
             payload={
                 "section_id": section["id"], "issue_id": issue["id"], "issue_title": issue["title"],
                 "published": issue["published"], "kind": issue["kind"], "year": issue["year"],
@@ -236,64 +132,54 @@ def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable
         )
 
 
-def delete_issue(writer, issue_id: str) -> None:
-    writer.delete_by_term("issue_id", issue_id)
-
-
 # --- one open index state -----------------------------------------------------------------------
 
 class Snapshot:
-    """An open searcher on one committed state of one generation, with the per-document data
-    facets, filters and sorting need, read once from the index's own columns and postings.
+    """One committed state of one generation, read through its engine's reader, with the
+    per-document data facets, filters and sorting need, read once from the index.
 
-    Whoosh searchers are not documented as thread-safe, so calls are serialised by a lock; the
+    Readers are not documented as thread-safe, so calls into them are serialised by a lock; the
     work between them (snippets, facets on bitsets) runs outside it.
     """
 
-    def __init__(self, gen: Path):
+    def __init__(self, gen: Path, engine: str = backends.DEFAULT_ENGINE):
         self.gen = Path(gen)
-        self.ix = open_index(self.gen)
-        if self.ix.schema.names() != build_schema().names():
-            raise IndexOutdated(f"the index in {self.gen} was built with another schema")
-        self.generation = self.ix.latest_generation()
+        self.engine = engine
+        self.reader = backends.load(engine).open_reader(self.gen)
         self.lock = threading.Lock()
         try:
-            self.searcher = self.ix.searcher()
             self._load_columns()
+        except IndexUnreadable:
+            self.reader.close()
+            raise
         except Exception as e:  # a cut-short segment: EOFError, struct.error…; never "delete it"
-            searcher = getattr(self, "searcher", None)
-            if searcher is not None:
-                searcher.close()
+            self.reader.close()
             raise IndexUnreadable(f"cannot read the index in {self.gen} "
                                   f"({type(e).__name__}: {str(e)[:80]})") from e
 
     def _load_columns(self) -> None:
-        reader = self.searcher.reader()
-        self.doc_count_all = reader.doc_count_all()
-        live = list(reader.all_doc_ids())
+        reader = self.reader
+        self.doc_count_all = reader.doc_count_all
+        live = reader.live_docs()
         self.live_mask = docs_to_mask(live)
         self.section_count = len(live)
-        # the lexicon keeps terms of deleted documents until a merge: count issues with live ones
-        self.issue_ids = [issue_id for issue_id in reader.field_terms("issue_id")
-                          if reader.postings("issue_id", issue_id).is_active()]
+        self.issue_ids = reader.issue_ids()  # issues with a live section
         self.issue_count = len(self.issue_ids)
         # value -> bitset of live documents, per facet
         self.facet_masks: dict[str, dict[str, int]] = {}
         for facet in FACET_FIELDS:
-            field = _FIELD_OF_FACET[facet]
             values = {}
-            for value in reader.field_terms(field):
-                mask = docs_to_mask(reader.postings(field, value).all_ids())
+            for value, docs in reader.facet_postings(_FIELD_OF_FACET[facet]).items():
+                mask = docs_to_mask(docs) & self.live_mask
                 if mask:
                     values[value] = mask
             self.facet_masks[facet] = values
         self.lead_masks: dict[str, int] = {}
-        for value in reader.field_terms("lead_department"):
-            mask = docs_to_mask(reader.postings("lead_department", value).all_ids()) & self.live_mask
+        for value, docs in reader.facet_postings("lead_department").items():
+            mask = docs_to_mask(docs) & self.live_mask
             if mask:
                 self.lead_masks[value] = mask
-        column = reader.column_reader("order") if live else None
-        keys = {d: column[d] for d in live} if column is not None else {}
+        keys = dict(zip(live, reader.orders(live)))
         # newest first, sections in their bulletin's order; oldest first likewise
         self.newest = sorted(live, key=lambda d: (-(keys[d] // _ORDINALS_PER_ISSUE),
                                                   keys[d] % _ORDINALS_PER_ISSUE, d))
@@ -304,10 +190,8 @@ class Snapshot:
         # the Ctrl+F view of every live section: a candidate is confirmed by one substring test,
         # about 1 µs, where Whoosh's phrase matcher over positions took about 100 µs
         self.texts: list[str] = [""] * self.doc_count_all
-        column = reader.column_reader("text") if live else None
-        if column is not None:
-            for d in live:
-                self.texts[d] = column[d].decode("utf-8")
+        for d, text in zip(live, reader.texts(live)):
+            self.texts[d] = text
         self._date_masks: dict = {}
         self._vocabularies: dict[int, list] = {}
         self.suggester = None  # suggest.py's, built on the first query that finds little
@@ -316,12 +200,6 @@ class Snapshot:
         self._gram_cache: OrderedDict = OrderedDict()
         self._score_cache: OrderedDict = OrderedDict()
         self._score_cache_size = max(16, SCORE_CACHE_BYTES // max(1, 8 * self.doc_count_all))
-        # each document's length in the word index, as BM25 reads it: once here rather than by
-        # a method call per posting of every term scored (0.1 s at 50,000 sections)
-        self._word_lengths = array("d", bytes(8 * self.doc_count_all))
-        length_of = self.searcher.doc_field_length
-        for d in live:
-            self._word_lengths[d] = length_of(d, "words", 1)
 
     def date_mask(self, date_from, date_to) -> int:
         """Bitset of the live documents whose issue reports on a period ending in [date_from,
@@ -339,10 +217,7 @@ class Snapshot:
         return self._date_masks[key]
 
     def is_current(self) -> bool:
-        try:
-            return self.ix.latest_generation() == self.generation
-        except Exception:
-            return False
+        return self.reader.is_current()
 
     # --- matching: bitsets of live documents ---------------------------------------------------
 
@@ -407,15 +282,14 @@ class Snapshot:
 
     def _issue_mask(self, ref: IssueRef) -> int:
         """Live sections of the issues a reference selects (by id; 总第N期 by its own field)."""
-        reader = self.searcher.reader()
         if ref.total is not None:
             field, values = "issue_total", [str(ref.total)]
         else:
             field, values = "issue_id", [i for i in self.issue_ids if ref.selects(i)]
         mask = 0
         for value in values:
-            if reader.doc_frequency(field, value):
-                mask |= docs_to_mask(reader.postings(field, value).all_ids())
+            if self.reader.doc_frequency(field, value):
+                mask |= docs_to_mask(self.reader.postings(field, value))
         return mask & self.live_mask
 
     def _run_mask(self, run: str) -> int:
@@ -433,54 +307,25 @@ class Snapshot:
         return docs_to_mask([d for d in mask_to_docs(candidates) if run in texts[d]])
 
     def _gram_frequency(self, gram: str) -> int:
-        return self.searcher.reader().doc_frequency("bigrams", gram)
+        return self.reader.doc_frequency("bigrams", gram)
 
     def _gram_mask(self, gram: str) -> int:
         mask = _cache_get(self._gram_cache, gram)
         if mask is None:
-            reader = self.searcher.reader()
-            mask = 0
-            if reader.doc_frequency("bigrams", gram):
-                mask = docs_to_mask(reader.postings("bigrams", gram).all_ids()) & self.live_mask
+            mask = docs_to_mask(self.reader.postings("bigrams", gram)) & self.live_mask
             _cache_put(self._gram_cache, gram, mask, GRAM_CACHE_SIZE)
         return mask
 
     # --- ranking --------------------------------------------------------------------------------
 
     def _term_scores(self, word: str) -> tuple[int, array]:
-        """(bitset, BM25 score by docnum) of one word-index term, exactly as Whoosh scores it in a
-        search; computed once per snapshot instead of for every match of every query."""
+        """(bitset, score by docnum) of one word-index term, as the engine scores it in a search;
+        computed once per snapshot instead of for every match of every query."""
         cached = _cache_get(self._score_cache, word)
         if cached is not None:
             return cached
         scores = array("d", bytes(8 * self.doc_count_all))
-        docs: list[int] = []
-        lengths = self._word_lengths
-        weighting = self.searcher.weighting
-        term = Q.Term("words", word)
-        context = self.searcher.context()
-        for subsearcher, offset in self.searcher.leaf_searchers():
-            reader = subsearcher.reader()
-            btext = self.ix.schema["words"].to_bytes(word)
-            if ("words", btext) not in reader:
-                continue
-            scorer = weighting.scorer(subsearcher, "words", btext)
-            if isinstance(scorer, scoring.WeightLengthScorer):
-                # the scorer's own formula fed the weight and the length read above: what its
-                # score(matcher) computes, without two lookups a posting
-                m, score = reader.postings("words", btext), scorer._score
-                while m.is_active():
-                    d = offset + m.id()
-                    scores[d] = score(m.weight(), lengths[d])
-                    docs.append(d)
-                    m.next()
-            else:
-                m = term.matcher(subsearcher, context)
-                while m.is_active():
-                    d = offset + m.id()
-                    scores[d] = m.score()
-                    docs.append(d)
-                    m.next()
+        docs = self.reader.term_scores(word, scores)
         cached = (docs_to_mask(docs) & self.live_mask, scores)
         _cache_put(self._score_cache, word, cached, self._score_cache_size)
         return cached
@@ -533,11 +378,8 @@ class Snapshot:
         cached = self._vocabularies.get(limit)
         if cached is None:
             with self.lock:
-                reader = self.searcher.reader()
-                found = []
-                for word in reader.field_terms("words"):
-                    if len(word) >= 2 and not word.isdigit() and analysis.is_word_char(word[0]):
-                        found.append((word, reader.doc_frequency("words", word)))
+                found = [(word, frequency) for word, frequency in self.reader.terms("words")
+                         if len(word) >= 2 and not word.isdigit() and analysis.is_word_char(word[0])]
             found.sort(key=lambda item: (-item[1], item[0]))
             cached = self._vocabularies[limit] = found[:limit]
         return cached
@@ -567,35 +409,26 @@ class Snapshot:
     def has_word(self, word: str) -> bool:
         """Whether the word index holds the word as one of its terms."""
         with self.lock:
-            return bool(self.searcher.reader().doc_frequency("words", word))
+            return bool(self.reader.doc_frequency("words", word))
 
     def payloads(self, docnums: list[int]) -> list[dict]:
         with self.lock:
-            return [self.searcher.stored_fields(d)["payload"] for d in docnums]
+            return self.reader.payloads(docnums)
 
     def issue_version(self, issue_id: str) -> Optional[str]:
         """The version of the stored bulletin this index state holds ``issue_id`` from
         (store.bulletin_version); None when it holds no such issue, or was written before
         versions were recorded (then any stored one fits)."""
+        docs = mask_to_docs(self.match_mask(None) & docs_to_mask(self._issue_docs(issue_id)))
+        return self.payloads(docs[:1])[0].get("version") if docs else None
+
+    def _issue_docs(self, issue_id: str) -> list[int]:
         with self.lock:
-            return _issue_version(self.searcher, issue_id)
+            return self.reader.postings("issue_id", issue_id)
 
     def close(self) -> None:
         with self.lock:
-            self.searcher.close()
-
-
-def _issue_version(searcher, issue_id: str) -> Optional[str]:
-    docnum = searcher.document_number(issue_id=issue_id)
-    if docnum is None:
-        return None
-    return searcher.stored_fields(docnum)["payload"].get("version")
-
-
-def issue_versions(ix, issue_ids: Iterable[str]) -> dict:
-    """issue id -> the bulletin version the committed index holds (None: not held, or not said)."""
-    with ix.searcher() as searcher:
-        return {issue_id: _issue_version(searcher, issue_id) for issue_id in issue_ids}
+            self.reader.close()
 
 
 def _within(text: str, words: tuple[str, ...], gap: int, most: int = 200) -> bool:

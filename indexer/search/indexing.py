@@ -28,7 +28,8 @@ from typing import Callable, Iterable, Optional
 
 from ..parsing.model import RefusedInput
 from ..parsing.reading import READ_TIME_LIMIT, check_size
-from . import engine, store
+from . import backends, engine, store
+from .errors import IndexDamaged
 
 __all__ = ["IndexReport", "index_paths", "collect_files"]
 
@@ -149,7 +150,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
                 progress: Progress = None, on_refused: Optional[Callable] = None,
                 parse: Optional[Callable] = None, workers: Optional[int] = None,
                 on_warning: Optional[Callable[[str, str], None]] = None,
-                time_limit: Optional[float] = READ_TIME_LIMIT) -> IndexReport:
+                time_limit: Optional[float] = READ_TIME_LIMIT,
+                engine_name: Optional[str] = None) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
     ``progress(done, total, path)`` is called before each file and once at the end;
@@ -160,6 +162,8 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
     runs in workers; the outcome is the same either way.
     ``time_limit``: seconds one file may take to be read and analysed before it is refused by
     name and the run goes on (None or 0: no limit).
+    ``engine_name``: "whoosh" or "tantivy" (None: $BULLETIN_ENGINE, else the live index's engine,
+    else Whoosh). Asking for another engine than the live index's builds a new generation with it.
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
@@ -172,7 +176,7 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
             store.adopt_finished_build(index_dir, engine.SCHEMA_VERSION)
         if store.live_generation(index_dir) is not None:
             store.remove_stale_generations(index_dir)
-        run = _Run(index_dir, rebuild, report)
+        run = _Run(index_dir, rebuild, report, backends.requested_engine(engine_name))
         if run.carried_sources:  # a schema change: keep every issue the old index held
             files = collect_files(files + [p for p in run.carried_sources if os.path.isfile(p)])
         for refusal in odd:
@@ -256,7 +260,7 @@ def _time_limit(seconds: Optional[float]):
 
 def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
                  time_limit: Optional[float] = None) -> tuple:
-    """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, Whoosh
+    """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, section
     documents) or ("refused", reason). Plain tuples, so a worker process can send them back.
     Past ``time_limit`` seconds the file is refused and the run goes on."""
     try:
@@ -330,33 +334,50 @@ class _Preparer:
         return False
 
 
+def _engine_of_live(live: Optional[Path], rebuild: bool) -> Optional[str]:
+    """The engine that built the live generation; None when there is none, or when a rebuild
+    replaces it whole and its mark is damaged (the rebuild is the repair)."""
+    if live is None:
+        return None
+    try:
+        return engine.engine_of(store.generation_meta(live))
+    except IndexDamaged:
+        if rebuild:
+            return None
+        raise
+
+
 class _Run:
     """One indexing run over one generation (the live one, or a new one being built)."""
 
-    def __init__(self, index_dir: Path, rebuild: bool, report: IndexReport):
+    def __init__(self, index_dir: Path, rebuild: bool, report: IndexReport, engine_name: Optional[str]):
         self.index_dir = index_dir
         self.report = report
         self.carried_sources: list[str] = []
         live = store.live_generation(index_dir)
+        live_engine = _engine_of_live(live, rebuild)
+        self.engine = engine_name or live_engine or backends.DEFAULT_ENGINE
         if live is not None and not rebuild:
             version = store.generation_meta(live).get("schema_version")
-            if version != engine.SCHEMA_VERSION:
+            # another schema, or another engine asked for: keep every issue the old index held
+            if version != engine.SCHEMA_VERSION or self.engine != live_engine:
                 rebuild = True
                 self.carried_sources = sorted(store.load_files(live))
         self.building = live is None or rebuild
         report.rebuilt = live is not None and rebuild
         if self.building:
             self.gen = store.new_generation(index_dir)
-            self.ix = engine.create_index(self.gen)
+            self.ix = engine.create_index(self.gen, self.engine)
             self.files: dict = {}
         else:
             self.gen = live
-            self.ix = engine.open_index(live)  # raises IndexUnreadable; nothing is deleted
-            engine.check_readable(self.ix, live)
+            self.ix = engine.open_index(live, self.engine)  # IndexUnreadable; nothing is deleted
+            self.ix.check_readable()
             self.files = store.load_files(live)
-            store.recover_staged(live, engine.issue_versions(self.ix, store.staged_issue_ids(live)))
-            engine.remove_unused_files(live)  # what an earlier failed or killed writer left
-        self.writer = engine.open_writer(self.ix)
+            store.recover_staged(live, engine.issue_versions(live, self.engine,
+                                                             store.staged_issue_ids(live)))
+            engine.remove_unused_files(live, self.engine)  # what a failed or killed writer left
+        self.writer = self.ix.writer()
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
         self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
 
@@ -373,7 +394,7 @@ class _Run:
             if rec is None or rec.get("duplicate_of"):
                 continue
             issue_id = rec["issue_id"]
-            engine.delete_issue(self.writer, issue_id)
+            self.writer.delete_issue(issue_id)
             self.dropped.add(issue_id)
             self.report.pruned += 1
             # a surviving duplicate of the issue is read again so it takes over
@@ -415,9 +436,9 @@ class _Run:
             self._flush()
         existed = owner is not None or issue_id in self.outcome
         for old in stale:
-            engine.delete_issue(self.writer, old)
+            self.writer.delete_issue(old)
         for doc in documents:
-            self.writer.add_document(**doc)
+            self.writer.add(doc)
         store.save_bulletin(self.gen, data, staged=not self.building)
         self.dropped.discard(issue_id)
         previous = self.outcome.get(issue_id, ("replaced" if existed else "new", 0))[0]
@@ -434,7 +455,7 @@ class _Run:
         earlier in this run (its .txt met before its .pdf) must be committed before replacing."""
         self.writer.commit()
         store.crash_point("after-flush")
-        self.writer = engine.open_writer(self.ix)
+        self.writer = self.ix.writer()
 
     def refuse(self, refusal: RefusedInput, on_refused) -> None:
         self.report.refused.append(refusal)
@@ -453,7 +474,7 @@ class _Run:
             setattr(self.report, kind, getattr(self.report, kind) + 1)
             self.report.sections += sections
         if self.building:
-            store.mark_complete(self.gen, engine.SCHEMA_VERSION)
+            store.mark_complete(self.gen, engine.SCHEMA_VERSION, self.engine)
             store.crash_point("before-swap")
             store.swap_in(self.index_dir, self.gen)
 
@@ -467,4 +488,4 @@ class _Run:
                 shutil.rmtree(self.gen, ignore_errors=True)
             else:  # the live generation keeps the bulletins its index has
                 store.discard_staged(self.gen)
-                engine.remove_unused_files(self.gen)  # so retries on a full disk do not pile up
+                engine.remove_unused_files(self.gen, self.engine)  # retries on a full disk

@@ -79,7 +79,7 @@ class SearchService:
     def refresh(self, force: bool = False) -> Optional[engine.Snapshot]:
         """The current snapshot, reopened when the pointer moved (a rebuild swapped in) or the
         live generation's folder changed (an incremental run committed). Two stat calls a
-        request; Whoosh is asked only when one of them changed, and the
+        request; the engine is asked only when one of them changed, and the
         failure state (also a "degraded" one, serving an older snapshot) is retried at most once a
         second, so a repair is seen without a restart."""
         stamp = self._disk_stamp()
@@ -134,7 +134,7 @@ class SearchService:
             raise IndexOutdated(
                 f"the index in {self.index_dir} was built by another version (schema {version}, "
                 f"this one reads {engine.SCHEMA_VERSION}): run `bulletin-search index --rebuild PATH…`")
-        return engine.Snapshot(gen)
+        return engine.Snapshot(gen, engine.engine_of(store.generation_meta(gen)))
 
     # --- the public calls --------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ the parsed bulletins and the file manifest.
       CURRENT           name of the live generation, replaced atomically (os.replace)
       .lock             flocked by the one writer, holding its pid
       gen-000002/       one complete index: Whoosh's files, plus
-        GENERATION.json   {"schema_version": N, "complete": true}
+        GENERATION.json   {"schema_version": N, "engine": "whoosh"|"tantivy", "complete": true}
         files.json        source path -> {"sha256", "issue_id", "duplicate_of"?}
         bulletins/<issue_id>.json   the whole parsed bulletin (Bulletin.to_dict())
 
@@ -160,9 +160,10 @@ def adopt_finished_build(index_dir: Path, schema_version: int) -> Optional[Path]
     return None
 
 
-def mark_complete(gen: Path, schema_version: int) -> None:
-    write_json_atomic(gen / GEN_META, {"schema_version": schema_version, "complete": True,
-                                       "completed": time.time()})
+def mark_complete(gen: Path, schema_version: int, engine: str = "whoosh") -> None:
+    """``engine``: which search engine built the generation, so a reader opens it with that one."""
+    write_json_atomic(gen / GEN_META, {"schema_version": schema_version, "engine": engine,
+                                       "complete": True, "completed": time.time()})
 
 
 def swap_in(index_dir: Path, gen: Path) -> None:
