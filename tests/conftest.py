@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from indexer.search.backends import ENGINES
+from indexer.search.backends import ENV as ENGINE_ENV
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_DIR = Path(os.environ.get("BULLETIN_CORPUS_DIR") or REPO.parent / "shared" / "corpus")
 SAMPLE_NAMES = ("000_1d6bcb462de667dc", "002_791b0b33f42eefcb", "004_2038efc021b4be03")
@@ -48,3 +51,13 @@ def corpus_pdf_index(corpus_dir, tmp_path_factory) -> Path:
     report = index_paths([str(corpus_dir / f"{name}.pdf") for name in SAMPLE_NAMES], str(folder))
     assert (report.new, report.refused) == (3, []), report.summary()
     return folder
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def search_engine(request):
+    """The conformance suite: a module using this fixture runs whole once per search engine. Its
+    indexes are built with $BULLETIN_ENGINE set, which ``index_paths`` and the CLI honour (also in
+    the processes a test starts), and the service opens whichever engine built the index."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENGINE_ENV, request.param)
+        yield request.param

@@ -6,11 +6,16 @@ import os
 
 import pytest
 
+from indexer.demo.archive import write_demo_archive
 from indexer.search import engine, store
+from indexer.search.backends import ENGINES
+from indexer.search.backends import ENV as ENGINE_ENV
 from indexer.search.errors import IndexUnreadable
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service
 from tests.samples import bulletin_to_json, parse_sample, sample_bulletins, write_samples
+
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
 
 
 def run(folder, index, **kw):
@@ -110,7 +115,10 @@ def test_an_index_that_fails_to_open_is_reported_and_never_deleted(tmp_path):
     write_samples(tmp_path / "docs")
     run(tmp_path / "docs", tmp_path / "ix")
     gen = store.live_generation(tmp_path / "ix")
-    for toc in gen.glob("_MAIN_*.toc"):
+    # each engine's table of contents: Whoosh's _MAIN_<n>.toc, Tantivy's meta.json
+    tocs = list(gen.glob("_MAIN_*.toc")) + list(gen.glob("meta.json"))
+    assert tocs
+    for toc in tocs:
         toc.write_bytes(b"garbage")
     files_before = sorted(p.name for p in gen.iterdir())
     with pytest.raises(IndexUnreadable):
@@ -156,3 +164,48 @@ def test_a_progress_bar_only_on_a_terminal():
     assert progress_for_terminal(io.StringIO()) is None
     assert render_bar(12, 40, "/x/2022-w40.pdf", width=10) == "[###-------] 12/40 2022-w40.pdf"
     assert render_bar(0, 0) == "[" + "#" * 28 + "] 0/0"
+
+
+def test_the_index_records_its_engine_and_the_service_opens_that_one(tmp_path, search_engine):
+    write_samples(tmp_path / "docs")
+    run(tmp_path / "docs", tmp_path / "ix")
+    gen = store.live_generation(tmp_path / "ix")
+    assert store.generation_meta(gen)["engine"] == search_engine
+    service = open_service(tmp_path / "ix")
+    assert service.refresh().engine == search_engine
+    assert [h["section_id"] for h in service.export_hits([("q", "套餐")])] != []
+
+
+def test_asking_for_the_other_engine_rebuilds_with_it_and_keeps_every_issue(tmp_path, search_engine,
+                                                                            monkeypatch):
+    other = next(e for e in ENGINES if e != search_engine)
+    write_samples(tmp_path / "docs")
+    run(tmp_path / "docs", tmp_path / "ix")
+    queries = [[("q", "套餐")], [("q", "")], [("q", "应急厅"), ("sort", "oldest")]]
+
+    def answers():
+        service = open_service(tmp_path / "ix")
+        return [[(h["section_id"], h["snippet"]) for h in service.export_hits(q)] for q in queries]
+
+    before = answers()
+    report = run(tmp_path / "docs", tmp_path / "ix", engine_name=other)
+    assert report.rebuilt and report.new == 3
+    assert store.generation_meta(store.live_generation(tmp_path / "ix"))["engine"] == other
+    assert answers() == before
+    # asked for nothing, a later run keeps the engine the index has
+    monkeypatch.delenv(ENGINE_ENV)
+    again = run(tmp_path / "docs", tmp_path / "ix")
+    assert (again.rebuilt, again.unchanged) == (False, 3)
+    assert store.generation_meta(store.live_generation(tmp_path / "ix"))["engine"] == other
+
+
+def test_the_engine_option_of_the_command_line(tmp_path, search_engine, capsys):
+    from indexer.cli import main
+
+    write_demo_archive(tmp_path / "docs", issues=3, seed=5, formats=("txt",))
+    assert main(["index", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "ix"),
+                 "--engine", search_engine]) == 0
+    assert store.generation_meta(store.live_generation(tmp_path / "ix"))["engine"] == search_engine
+    with pytest.raises(SystemExit) as stop:
+        main(["index", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "ix"), "--engine", "lucene"])
+    assert stop.value.code == 2 and "lucene" in capsys.readouterr().err

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from indexer.demo.archive import write_demo_archive
 from indexer.search.indexing import index_paths
 from indexer.search.service import open_service, public_reply
+
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
 
 QUERIES = [[("q", "上门服务")], [("q", "应急厅 培训")], [("q", "窗口"), ("sort", "oldest")],
            [("q", ""), ("kind", "月报")], [("q", "企业资质")]]

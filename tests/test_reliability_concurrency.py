@@ -49,8 +49,11 @@ def _state(index_dir: Path) -> dict[str, dict]:
     return {url: _reply(client, url) for url in URLS}
 
 
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
+
+
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory):
+def folders(tmp_path_factory, search_engine):
     root = tmp_path_factory.mktemp("concurrency")
     write_demo_archive(root / "all", issues=14, seed=303, formats=("txt",))
     for name in ("first", "more", "extra"):

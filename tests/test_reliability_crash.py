@@ -52,8 +52,11 @@ def leftovers(index_dir: Path) -> list[str]:
     return sorted(p.name for p in Path(index_dir).rglob("*.tmp"))
 
 
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
+
+
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+def archive(tmp_path_factory, search_engine):
     """Two folders of generated bulletins, an index of the first, and the replies to expect
     before and after the second is added."""
     root = tmp_path_factory.mktemp("crash")

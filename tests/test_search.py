@@ -18,9 +18,11 @@ from indexer.search.service import open_service
 from tests.oracle import expected_matches, haystack
 from tests.samples import parse_sample, sample_bulletins, write_samples
 
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
+
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, search_engine):
     root = tmp_path_factory.mktemp("search")
     write_samples(root / "docs")
     index_paths([str(root / "docs")], root / "index", parse=parse_sample)

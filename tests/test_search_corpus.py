@@ -11,11 +11,11 @@ from indexer.search.service import open_service
 from tests.conftest import SAMPLE_NAMES, needs_corpus
 from tests.oracle import expected_matches
 
-pytestmark = needs_corpus
+pytestmark = [needs_corpus, pytest.mark.usefixtures("search_engine")]  # once per engine
 
 
 @pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory, corpus_dir):
+def corpus_index(tmp_path_factory, corpus_dir, search_engine):
     folder = tmp_path_factory.mktemp("corpus-index")
     paths = [str(corpus_dir / f"{n}.pdf") for n in SAMPLE_NAMES] + [str(corpus_dir / f"{n}.txt") for n in SAMPLE_NAMES]
     report = index_paths(paths, folder)

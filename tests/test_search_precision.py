@@ -66,8 +66,11 @@ SECOND = HEADER.format(year=2023, number=5, total=430, published="2023年2月10�
 """
 
 
+pytestmark = pytest.mark.usefixtures("search_engine")  # the conformance suite: once per engine
+
+
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
+def index_dir(tmp_path_factory, search_engine):
     folder = tmp_path_factory.mktemp("bulletins")
     (folder / "2022-40.txt").write_text(FIRST, encoding="utf-8")
     (folder / "2023-5.txt").write_text(SECOND, encoding="utf-8")

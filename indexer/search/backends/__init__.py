@@ -40,7 +40,7 @@ import os
 
 from ..errors import IndexOutdated
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"  # the design's default; tantivy is chosen by --engine or BULLETIN_ENGINE
 ENV = "BULLETIN_ENGINE"
 
