@@ -21,12 +21,13 @@ class ScanDoc:
     type: str
     kind: str
     published: str
+    section_id: str = ""
 
 
 def scan_docs(bulletins: list[Bulletin]) -> list[ScanDoc]:
     return [
         ScanDoc(re.sub(r"\s+", "", section.text), tuple(section.departments), str(b.issue.year),
-                section.type, b.issue.kind, b.issue.published.isoformat())
+                section.type, b.issue.kind, b.issue.published.isoformat(), section.id)
         for b in bulletins for section in b.sections
     ]
 
@@ -94,3 +95,56 @@ def linear_search(docs: list[ScanDoc], params: list[tuple[str, str]], per_page: 
         snippet = html.escape(doc.text[max(0, at - 40): at + 80])
         snippets.append(snippet.replace(html.escape(first), f"<mark>{html.escape(first)}</mark>") if first else snippet)
     return {"total": len(hits), "facets": facets, "snippets": snippets}
+
+
+def plain_search(docs: list[ScanDoc], params: list[tuple[str, str]], limit: int = 10) -> dict:
+    """The least a scan must do for a reply: every word as typed by substring (no department
+    aliases, no segmentation), the filters, department and year counts, the newest ``limit``
+    hits; no snippets. The floor an index has to beat, where ``linear_search`` does the service's
+    whole job."""
+    values: dict[str, list[str]] = {}
+    for name, value in params:
+        values.setdefault(name, []).append(value)
+    words = [w.strip('"') for w in re.findall(r'"[^"]*"|\S+', " ".join(values.get("q", [""])))]
+    required = [w for w in words if w and w != "OR" and not w.startswith("-")]
+    excluded = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
+    years = set(values.get("year", []))
+    start, end = values.get("from", [""])[0], values.get("to", ["9999"])[0]
+    hits = [d for d in docs
+            if all(w in d.text for w in required) and not any(w in d.text for w in excluded)
+            and (not years or d.year in years) and start <= d.published <= end]
+    departments: Counter = Counter()
+    for d in hits:
+        departments.update(d.departments)
+    return {"total": len(hits), "department": departments.most_common(),
+            "year": Counter(d.year for d in hits).most_common(),
+            "hits": sorted(hits, key=lambda d: d.published, reverse=True)[:limit]}
+
+
+def ctrl_f_ids(docs: list[ScanDoc], params: list[tuple[str, str]]) -> set[str]:
+    """The sections Ctrl+F finds for a query without exclusions: each word (or one of its OR
+    alternatives) as typed, anywhere in the section, within the filters. An engine's matches
+    must include all of them (recall 1.000)."""
+    values: dict[str, list[str]] = {}
+    for name, value in params:
+        values.setdefault(name, []).append(value)
+    groups: list[list[str]] = []
+    words = re.findall(r'"[^"]*"|\S+', " ".join(values.get("q", [""])))
+    i = 0
+    while i < len(words):
+        if words[i] == "OR":
+            i += 1
+            continue
+        group = [words[i].strip('"')]
+        while i + 2 < len(words) and words[i + 1] == "OR":
+            group.append(words[i + 2].strip('"'))
+            i += 2
+        groups.append([w for w in group if w])
+        i += 1
+    filters = {name: set(values[name]) for name in ("year", "type", "kind") if name in values}
+    wanted = {canonical_department(d) or d for d in values.get("department", [])}
+    start, end = values.get("from", [""])[0], values.get("to", ["9999"])[0]
+    return {d.section_id for d in docs
+            if all(any(w in d.text for w in g) for g in groups if g)
+            and all(getattr(d, name) in allowed for name, allowed in filters.items())
+            and (not wanted or set(d.departments) & wanted) and start <= d.published <= end}

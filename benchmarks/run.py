@@ -1,6 +1,11 @@
 """Benchmarks: build, incremental add, PDF parsing, and query latency against a linear scan.
 
-    python -m benchmarks.run [--sizes 500,5000] [--repeat 5] [--output BENCHMARKS.md]
+    python -m benchmarks.run [--sizes 500,5000] [--repeat 5] [--engines whoosh,tantivy]
+                             [--output BENCHMARKS.md]
+
+Every engine named builds its own index of the same archive and answers the same queries in one
+run, beside a plain substring scan and the project's own scan; the further figures (adding an
+issue, HTTP, memory) are taken on the first engine's index.
 
 Archives come from the project's own generator (indexer/demo). Builds run `bulletin-search index`
 as a child process so that its peak memory is its own; queries run in-process through the one
@@ -23,7 +28,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from benchmarks.linear_scan import linear_search, scan_docs
+from benchmarks.linear_scan import ctrl_f_ids, linear_search, plain_search, scan_docs
 from benchmarks.queries import STAFF_QUERIES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +42,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def latency_row(label: str, samples: list[float]) -> dict:
     return {"label": label, "p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95),
-            "max": max(samples), "n": len(samples)}
+            "p99": percentile(samples, 0.99), "max": max(samples), "n": len(samples)}
 
 
 def folder_bytes(folder: Path) -> int:
@@ -151,20 +156,70 @@ def query_over_http(index_dir: Path, repeat: int) -> tuple[list[float], int]:
         server.wait(timeout=30)
 
 
-def query_linear(archive: Path, repeat: int) -> list[float]:
+def archive_docs(archive: Path) -> list:
+    """Every section of the archive as the scans read it (parsed once, not timed)."""
     from indexer.parsing.parser import parse_file
 
-    bulletins = [parse_file(str(p)) for p in sorted(archive.rglob("*.txt"))]
-    docs = scan_docs(bulletins)
+    return scan_docs([parse_file(str(p)) for p in sorted(archive.rglob("*.txt"))])
+
+
+def query_linear(docs: list, repeat: int, search=linear_search) -> list[float]:
     samples = []
     for params in STAFF_QUERIES:
-        linear_search(docs, params)
+        search(docs, params)
     for _ in range(repeat):
         for params in STAFF_QUERIES:
             start = time.perf_counter()
-            linear_search(docs, params)
+            search(docs, params)
             samples.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def recall(service, docs: list) -> tuple[int, int]:
+    """(found, expected) over the staff queries without exclusions: of the sections Ctrl+F finds
+    (every word as typed, within the filters), how many the engine's matches hold."""
+    found = expected = 0
+    for params in STAFF_QUERIES:
+        if any(v.startswith("-") or " -" in v for n, v in params if n == "q"):
+            continue  # -word also drops a department's sections in its other forms: not Ctrl+F
+        if not any(n == "q" and v.strip() for n, v in params):
+            continue  # browsing: no words to find
+        wanted = ctrl_f_ids(docs, params)
+        got = {h["section_id"] for h in service.export_hits(params, limit=10**9)}
+        found += len(wanted & got)
+        expected += len(wanted)
+    return found, expected
+
+
+def engine_bytes(index_dir: Path) -> int:
+    """The engine's own files in the live generation: without the stored bulletins and manifest."""
+    from indexer.search import store
+
+    gen = store.live_generation(index_dir)
+    return sum(p.stat().st_size for p in gen.iterdir() if p.is_file()
+               and p.name not in (store.FILES, store.GEN_META))
+
+
+def bench_engine(work: Path, archive: Path, issues: int, engine: str, repeat: int, docs: list) -> dict:
+    """One engine on one archive: a whole `bulletin-search index --engine` process, the index's
+    size, opening the service, each query's first answer and repeated answers, recall."""
+    from indexer.search.service import open_service
+
+    index_dir = work / f"index-{issues}-{engine}"
+    env = dict(os.environ, BULLETIN_INDEX_DIR=str(index_dir))
+    build_s, build_rss, result = run_measured(
+        CLI + ["index", str(archive), "--index-dir", str(index_dir), "--engine", engine], env)
+    start = time.perf_counter()
+    service = open_service(str(index_dir))
+    open_s = time.perf_counter() - start
+    cold, warm = query_in_process(service, repeat)
+    found, expected = recall(service, docs)
+    return {"engine": engine, "index_dir": index_dir, "build_s": build_s, "build_rss": build_rss,
+            "summary": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+            "index_mb": folder_bytes(index_dir) / 2**20, "engine_mb": engine_bytes(index_dir) / 2**20,
+            "open_s": open_s, "cold": latency_row("first time", cold), "warm": latency_row("warm", warm),
+            "recall": found / expected if expected else 1.0, "recall_n": expected,
+            "sections": service.stats()["sections"]}
 
 
 def new_issue_files(archive: Path, service, count: int) -> list[Path]:
@@ -182,19 +237,26 @@ def new_issue_files(archive: Path, service, count: int) -> list[Path]:
     raise RuntimeError(f"fewer than {count} new issues in {archive}")
 
 
-def bench_size(work: Path, issues: int, repeat: int) -> dict:
+def bench_size(work: Path, issues: int, repeat: int, engines: tuple[str, ...] = ("whoosh",)) -> dict:
+    from indexer.search import analysis
     from indexer.search.service import open_service
 
     archive = work / f"archive-{issues}"
     bigger = work / f"archive-{issues + 2}"
     generation_s = generate(archive, issues, ("txt",))
     generate(bigger, issues + 2, ("txt",))
+    docs = archive_docs(archive)
+    raw_mb = sum(len(d.text.encode("utf-8")) for d in docs) / 2**20
+    analysis.jieba_tokenizer()  # loaded once here, so no engine's "open" pays for it
+    compared = [bench_engine(work, archive, issues, engine, repeat, docs) for engine in engines]
 
-    index_dir = work / f"index-{issues}"
+    # the further figures on the first engine's index (adding issues changes it)
+    first = compared[0]
+    index_dir = first["index_dir"]
     env = dict(os.environ, BULLETIN_INDEX_DIR=str(index_dir))
-    build_s, build_rss, result = run_measured(CLI + ["index", str(archive), "--index-dir", str(index_dir)], env)
+    build_s, build_rss, summary = first["build_s"], first["build_rss"], first["summary"]
     start = time.perf_counter()
-    service = open_service(str(index_dir))  # jieba, the snapshot's columns and texts
+    service = open_service(str(index_dir))  # the snapshot's columns and texts
     open_s = time.perf_counter() - start
     stats = service.stats()
     input_mb = folder_bytes(archive) / 2**20
@@ -223,8 +285,12 @@ def bench_size(work: Path, issues: int, repeat: int) -> dict:
 
     cold, in_process = query_in_process(open_service(str(index_dir)), repeat)
     over_http, server_peak = query_over_http(index_dir, repeat)
-    linear = query_linear(archive, repeat)
+    linear = query_linear(docs, repeat)
+    plain = query_linear(docs, repeat, plain_search)
     return {
+        "engines": [{k: v for k, v in row.items() if k != "index_dir"} for row in compared],
+        "plain": latency_row("plain substring scan", plain),
+        "raw_mb": raw_mb,
         "issues": issues,
         "sections": stats["sections"],
         "generation_s": generation_s,
@@ -239,7 +305,7 @@ def bench_size(work: Path, issues: int, repeat: int) -> dict:
         "reopen_s": reopen_s,
         "open_s": open_s,
         "unchanged_rescan_s": skip_s,
-        "summary": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+        "summary": summary,
         "in_process": latency_row("in-process (service)", in_process),
         "cold": latency_row("in-process, first time", cold),
         "http": latency_row("HTTP (waitress)", over_http),
@@ -264,7 +330,8 @@ def machine() -> dict:
         memory = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 2**20:.0f} GiB"
     except (OSError, ValueError):
         pass
-    packages = {name: version(name) for name in ("whoosh-reloaded", "jieba", "pdfplumber", "flask", "waitress")}
+    packages = {name: version(name) for name in ("whoosh-reloaded", "tantivy", "jieba", "pdfplumber", "flask",
+                                                  "waitress")}
     return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory, "python": platform.python_version(),
             "system": platform.platform(), "packages": packages}
 
@@ -291,6 +358,7 @@ def render(results: list[dict], pdf: dict, info: dict, command: str) -> str:
             "\"Service open\" is opening the search service on the built index; \"reopen after add\" is the "
             "first request after an incremental commit, which opens the new snapshot. Build peak MB is the "
             "largest single process of the build (the writer or a worker), not their sum.", "",
+            *render_engines(results),
             "## PDF parsing on its own", "",
             "| files | pages | seconds | pages/s |", "|---:|---:|---:|---:|",
             f"| {pdf['files']} | {pdf['pages']} | {pdf['seconds']:.1f} | {pdf['pages_per_s']:.1f} |", "",
@@ -312,6 +380,54 @@ def render(results: list[dict], pdf: dict, info: dict, command: str) -> str:
     out += [f"| {issues} | {target} | {measured} | {'yes' if ok else '**no**'} |"
             for issues, target, measured, ok in targets(results)]
     return "\n".join(out) + "\n"
+
+
+def render_engines(results: list[dict]) -> list[str]:
+    """The engines side by side on the same archive in the same run, beside the scans."""
+    out = ["## Engines side by side", "",
+           f"Each engine builds its own index of the same archive (a whole `bulletin-search index "
+           f"--engine E` process) and answers the same {len(STAFF_QUERIES)} staff queries in-process "
+           "through the service (facets and snippets included): first each query's first answer on "
+           "a freshly opened service (no caches), then repeated rounds (warm caches). The plain "
+           "substring scan matches every word as typed, counts departments and years and sorts the "
+           "hits, without snippets: the floor an index must beat. Recall: of the sections Ctrl+F "
+           "finds for the queries without exclusions (every word as typed, within the filters), the "
+           "share the engine finds.", "",
+           "| issues | engine | build s | index MB (engine + stored bulletins) | open s | first p50 / p95 / p99 ms "
+           "| warm p50 / p95 / p99 ms | recall vs Ctrl+F |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        for e in r.get("engines", []):
+            c, w = e["cold"], e["warm"]
+            out.append(f"| {r['issues']} | {e['engine']} | {e['build_s']:.1f} | {e['engine_mb']:.1f} + "
+                       f"{e['index_mb'] - e['engine_mb']:.1f} | {e['open_s']:.2f} | "
+                       f"{c['p50']:.1f} / {c['p95']:.1f} / {c['p99']:.1f} | "
+                       f"{w['p50']:.1f} / {w['p95']:.1f} / {w['p99']:.1f} | "
+                       f"{e['recall']:.3f} ({e['recall_n']} sections) |")
+        for key in ("plain", "linear"):
+            row = r.get(key)
+            if row:
+                out.append(f"| {r['issues']} | {row['label']} | — | {r['raw_mb']:.1f} (raw text) | — | — | "
+                           f"{row['p50']:.1f} / {row['p95']:.1f} / {row['p99']:.1f} | 1.000 |")
+    out += ["", "Targets of issue 16 this run measured:", "",
+            "| issues | target | measured | met |", "|---:|---|---:|:-:|"]
+    for r in results:
+        by = {e["engine"]: e for e in r.get("engines", [])}
+        plain = r.get("plain")
+        if "whoosh" in by and plain:
+            w = by["whoosh"]
+            out.append(f"| {r['issues']} | Whoosh first-time p95 below the plain substring scan's | "
+                       f"{w['cold']['p95']:.1f} vs {plain['p95']:.1f} ms | "
+                       f"{'yes' if w['cold']['p95'] < plain['p95'] else '**no**'} |")
+        for name, e in by.items():
+            out.append(f"| {r['issues']} | {name}: recall vs Ctrl+F 1.000 | {e['recall']:.3f} | "
+                       f"{'yes' if e['recall'] == 1.0 else '**no**'} |")
+        if "tantivy" in by:
+            t = by["tantivy"]
+            out.append(f"| {r['issues']} | Tantivy index ≤ 3× the raw text, stored bulletins included | "
+                       f"{t['index_mb']:.1f} vs 3 × {r['raw_mb']:.1f} MB | "
+                       f"{'yes' if t['index_mb'] <= 3 * r['raw_mb'] else '**no**'} |")
+    return out + [""]
 
 
 def _ratio(baseline: float, value: float) -> float:
@@ -343,18 +459,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="500,5000", help="comma-separated issue counts (default 500,5000)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds over the query set (default 5)")
+    parser.add_argument("--engines", default="whoosh,tantivy",
+                        help="engines compared side by side; the first also gets the HTTP, add-one "
+                             "and memory figures (default whoosh,tantivy)")
     parser.add_argument("--pdf-issues", type=int, default=40, help="issues for the PDF parsing figure")
     parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
     parser.add_argument("--notes", default=str(REPO / "benchmarks" / "NOTES.md"),
                         help="hand-written findings appended to the output")
     args = parser.parse_args(argv)
+    engines = tuple(e for e in args.engines.split(",") if e)
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
     work = Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     try:
         results = []
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"… {size} issues", file=sys.stderr)
-            results.append(bench_size(work, size, args.repeat))
+            results.append(bench_size(work, size, args.repeat, engines))
         print("… PDF parsing", file=sys.stderr)
         pdf = bench_pdf_parsing(work, args.pdf_issues)
         report = render(results, pdf, machine(), command.strip())
