@@ -12,6 +12,7 @@ from whoosh import query as Q
 from whoosh import scoring
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -206,6 +207,9 @@ class Reader:
         try:
             self.searcher = self.ix.searcher()
             self._reader = self.searcher.reader()
+            # the field object, once: ``ix.schema`` reads the table of contents from disk on
+            # every access (7 % of first answers when it was asked for each term scored)
+            self._words_field = self.searcher.schema["words"]
             self.doc_count_all = self._reader.doc_count_all()
             self._live = list(self._reader.all_doc_ids())
             # each document's length in the word index, as BM25 reads it: once here rather than
@@ -235,9 +239,7 @@ class Reader:
         return [(term, reader.doc_frequency(field, term)) for term in reader.field_terms(field)]
 
     def facet_postings(self, field: str) -> dict[str, list[int]]:
-        reader = self._reader
-        return {value: list(reader.postings(field, value).all_ids())
-                for value in reader.field_terms(field)}
+        return {value: self.postings(field, value) for value in self._reader.field_terms(field)}
 
     def orders(self, docs: list[int]) -> list[int]:
         if not docs:
@@ -255,9 +257,12 @@ class Reader:
         return self._reader.doc_frequency(field, term)
 
     def postings(self, field: str, term: str) -> list[int]:
-        if not self._reader.doc_frequency(field, term):
-            return []
-        return list(self._reader.postings(field, term).all_ids())
+        docs: list[int] = []
+        for reader, offset in self._reader.leaf_readers():
+            if (field, term) in reader:
+                for ids, _ in _blocks(reader.postings(field, term), weights=False):
+                    docs.extend([offset + d for d in ids] if offset else ids)
+        return docs
 
     def term_scores(self, word: str, scores: array) -> list[int]:
         """BM25 of one word-index term, exactly as Whoosh scores it in a search."""
@@ -266,13 +271,22 @@ class Reader:
         weighting = self.searcher.weighting
         term = Q.Term("words", word)
         context = self.searcher.context()
-        btext = self.ix.schema["words"].to_bytes(word)
+        btext = self._words_field.to_bytes(word)
         for subsearcher, offset in self.searcher.leaf_searchers():
             reader = subsearcher.reader()
             if ("words", btext) not in reader:
                 continue
             scorer = weighting.scorer(subsearcher, "words", btext)
-            if isinstance(scorer, scoring.WeightLengthScorer):
+            if type(scorer) is scoring.BM25FScorer:  # the default weighting, which the index uses
+                # scoring.bm25() written out, the same operations in the same order (so the
+                # same floats), over whole blocks of postings: no call per posting
+                idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+                for ids, weights in _blocks(reader.postings("words", btext)):
+                    for local, tf in zip(ids, weights):
+                        d = offset + local
+                        scores[d] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[d] / avgfl)))
+                        docs.append(d)
+            elif isinstance(scorer, scoring.WeightLengthScorer):
                 # the scorer's own formula fed the weight and the length read above: what its
                 # score(matcher) computes, without two lookups a posting
                 m, score = reader.postings("words", btext), scorer._score
@@ -305,3 +319,21 @@ class Reader:
 
 def open_reader(gen: Path) -> Reader:
     return Reader(gen)
+
+
+def _blocks(m, weights: bool = True):
+    """(ids, weights or None) of a term's postings in one segment, a block at a time. Whoosh 3's
+    leaf matcher decodes postings by the block; reading its decoded arrays (whoosh-reloaded is
+    pinned, so these private names hold) spares the two method calls a posting of ``next()`` and
+    ``id()``, most of the time a first answer took. Other matchers: posting by posting."""
+    if type(m) is not W3LeafMatcher:
+        while m.is_active():
+            yield [m.id()], [m.weight()] if weights else None
+            m.next()
+        return
+    while m.is_active():
+        m._read_ids()
+        if weights:
+            m._read_weights()
+        yield m._ids, m._weights if weights else None
+        m._next_block()
