@@ -34,11 +34,13 @@ def _view(reader) -> dict:
 
     return {
         "sections": sorted(ids.values()),
-        "issues": reader.issue_count(),
+        "issues": reader.issue_ids(),
+        "issue_totals": {t: named(reader.postings("issue_total", t)) for t in ("415", "-", "9999")},
+        "words": sorted(reader.terms("words")),
         "texts": {ids[d]: t for d, t in zip(live, reader.texts(live))},
         "orders": {ids[d]: o for d, o in zip(live, reader.orders(live))},
         "facets": {f: {v: named(docs) for v, docs in reader.facet_postings(f).items() if named(docs)}
-                   for f in ("year", "kind", "type", "departments")},
+                   for f in ("year", "kind", "type", "departments", "lead_department")},
         "grams": {g: (reader.doc_frequency("bigrams", g), named(reader.postings("bigrams", g)))
                   for g in GRAMS},
         "scored": {w: named(_scored(reader, w)) for w in WORDS},
@@ -61,6 +63,7 @@ def test_both_engines_hand_the_layer_above_the_same_index(generations):
             reader.close()
     whoosh = views["whoosh"]
     assert whoosh["sections"] and whoosh["grams"]["上门"][1] and whoosh["scored"]["服务"]
+    assert whoosh["issue_totals"]["415"] and whoosh["words"] and whoosh["facets"]["lead_department"]
     for engine, view in views.items():
         assert view == whoosh, engine
 

@@ -25,14 +25,14 @@ NAME = "tantivy"
 WRITER_HEAP = 64_000_000  # bytes buffered before Tantivy writes a segment
 # Pre-tokenized fields: the terms come from analysis.py, joined by spaces
 _TERMS = "whitespace"
-_FIELDS = ("issue_id", "year", "kind", "type", "departments", "order", "words", "bigrams", "text",
-           "payload")
+_FIELDS = ("issue_id", "issue_total", "year", "kind", "type", "departments", "lead_department",
+           "order", "words", "bigrams", "text", "payload")
 
 
 def build_schema() -> "tantivy.Schema":
     b = tantivy.SchemaBuilder()
     # exact-term fields: deletes by issue, facets; "raw" keeps each value as one term
-    for name in ("issue_id", "year", "kind", "type", "departments"):
+    for name in ("issue_id", "issue_total", "year", "kind", "type", "departments", "lead_department"):
         b.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic")
     b.add_unsigned_field("order", stored=False, indexed=False, fast=True)
     # ranking: frequencies and field lengths for BM25, no positions (never a phrase query here)
@@ -79,6 +79,8 @@ class Writer:
     def add(self, doc: dict) -> None:
         d = tantivy.Document()
         d.add_text("issue_id", doc["issue_id"])
+        d.add_text("issue_total", doc["issue_total"])
+        d.add_text("lead_department", doc["lead_department"])
         d.add_text("year", doc["year"])
         d.add_text("kind", doc["kind"])
         d.add_text("type", doc["type"])
@@ -133,6 +135,13 @@ def _field_names(gen: Path) -> set:
             return {field["name"] for field in json.load(f)["schema"]}
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise _error(gen, e, "open") from e
+
+
+def remove_unused_files(gen: Path) -> list[str]:
+    """Nothing to do here: Tantivy's writer removes the files no committed state uses itself (its
+    managed directory's garbage collection, when a writer opens and after each commit), and a
+    killed writer's lock is an flock the kernel released."""
+    return []
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -190,12 +199,17 @@ class Reader:
     def live_docs(self) -> list[int]:
         return self._live
 
-    def issue_count(self) -> int:
+    def issue_ids(self) -> list[str]:
         if not self._n:
-            return 0
+            return []
         # counted over live documents only: a deleted section's term stays until a merge
-        return len(self.searcher.terms_with_prefix("issue_id", "",
-                                                   filter_query=tantivy.Query.all_query()))
+        return sorted(term for term, _ in self.searcher.terms_with_prefix(
+            "issue_id", "", filter_query=tantivy.Query.all_query()))
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        if not self._n:
+            return []
+        return self.searcher.terms_with_prefix(field, "")
 
     def facet_postings(self, field: str) -> dict[str, list[int]]:
         if not self._n:
