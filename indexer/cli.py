@@ -175,6 +175,30 @@ def cmd_issues(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(issues_as_text(issues))
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .search import store
+    from .search.engine import SCHEMA_VERSION
+    from .search.stats import figures_csv, figures_reply, figures_text
+
+    pairs = [(name, value) for name, value in (
+        ("subject", args.subject), ("measure", args.measure), ("from", args.date_from),
+        ("to", args.date_to), ("kind", args.kind), ("scope", args.scope)) if value is not None]
+    # a bad value is a BadParameter, an unusable index an IndexProblem: main() says either
+    gen = store.live_generation(args.index_dir)
+    reply = figures_reply(gen, pairs)
+    if gen is None:
+        print(f"warning: there is no index in {args.index_dir} yet; "
+              "run `bulletin-search index PATH…` first", file=sys.stderr)
+    elif not reply["figures"] and store.generation_meta(gen).get("schema_version") != SCHEMA_VERSION:
+        print(f"warning: the index in {args.index_dir} was built by another version and holds no "
+              "figures: run `bulletin-search index --rebuild PATH…`", file=sys.stderr)
+    if args.format == "json":
+        json.dump(reply, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        sys.stdout.write(figures_csv(reply["figures"]))
+    else:
+        sys.stdout.write(figures_text(reply["figures"]))
     return EXIT_OK
 
 
@@ -245,6 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.add_argument("--index-dir", default=default_index_dir())
     p.set_defaults(run=cmd_issues)
+    p = commands.add_parser("stats", help="the 办件 figures read from the indexed bulletins")
+    p.add_argument("--subject", help="e.g. 行政许可事项, 综合窗口, 电话咨询")
+    p.add_argument("--measure", help="e.g. 受理, 办结, 咨询")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="periods ending on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="periods ending on or before")
+    p.add_argument("--kind", choices=("周报", "月报"))
+    p.add_argument("--scope", choices=("本周", "本月", "今年以来", "期间"),
+                   help="per period, or cumulative since 1 January (今年以来)")
+    p.add_argument("--format", choices=("json", "csv", "text"), default="text")
+    p.add_argument("--index-dir", default=default_index_dir())
+    p.set_defaults(run=cmd_stats)
 
     p = commands.add_parser("serve", help="serve the web front-end with a production WSGI server")
     p.add_argument("--host", default="127.0.0.1")

@@ -40,12 +40,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import errors, searching, security
     from .highlight import snippet_html
-    from .views import api, browse, export, feed, health, issues, search
+    from .views import api, browse, export, feed, health, issues, search, stats
 
     app.add_template_filter(snippet_html)
     searching.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for blueprint in (search.bp, api.bp, browse.bp, issues.bp, export.bp, feed.bp, health.bp):
+    for blueprint in (search.bp, api.bp, browse.bp, issues.bp, export.bp, feed.bp, health.bp, stats.bp):
         app.register_blueprint(blueprint)
     return app

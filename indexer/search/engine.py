@@ -28,7 +28,8 @@ from .params import FACETS
 # 5: issue_total (总第415期), lead_department; traditional characters folded
 # 6: Whoosh's table of contents pickles its analyzers by module path, and they moved from
 #    engine.py to backends/whoosh_backend.py, so an index of schema 5 cannot be opened any more
-SCHEMA_VERSION = 6
+# 7: each generation holds its 办件 figures (figures_store.py).
+SCHEMA_VERSION = 7
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by the date they report on.

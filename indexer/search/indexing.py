@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from ..parsing.figures import extract_figures
 from ..parsing.model import RefusedInput
 from ..parsing.reading import READ_TIME_LIMIT, check_size
 from . import backends, engine, store
 from .errors import IndexDamaged
+from .figures_store import FiguresWriter
 
 __all__ = ["IndexReport", "index_paths", "collect_files"]
 
@@ -261,7 +263,8 @@ def _time_limit(seconds: Optional[float]):
 def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
                  time_limit: Optional[float] = None) -> tuple:
     """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, section
-    documents) or ("refused", reason). Plain tuples, so a worker process can send them back.
+    documents, 办件 figures) or ("refused", reason). Plain tuples, so a worker process can send
+    them back. What the figures extractor could not read joins the bulletin's warnings.
     Past ``time_limit`` seconds the file is refused and the run goes on."""
     try:
         with _time_limit(time_limit):
@@ -274,8 +277,11 @@ def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
             data = bulletin.to_dict()
             data["issue"]["source"] = {"path": path, "sha256": sha}
             if not store.valid_issue_id(data["issue"]["id"]):
-                return ("ok", data, [])  # refused by the writer, which names the id
-            return ("ok", data, list(engine.section_documents(data, store.bulletin_version(data))))
+                return ("ok", data, [], [])  # refused by the writer, which names the id
+            figures, warnings = extract_figures(data)
+            data["warnings"] = list(data.get("warnings") or []) + [f"figures: {w}" for w in warnings]
+            return ("ok", data, list(engine.section_documents(data, store.bulletin_version(data))),
+                    figures)
     except _TookTooLong:
         return ("refused", f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
                            "(a longer limit can be set with --time-limit)")
@@ -378,6 +384,7 @@ class _Run:
                                                              store.staged_issue_ids(live)))
             engine.remove_unused_files(live, self.engine)  # what a failed or killed writer left
         self.writer = self.ix.writer()
+        self.figures = FiguresWriter(self.gen)
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
         self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
 
@@ -395,6 +402,7 @@ class _Run:
                 continue
             issue_id = rec["issue_id"]
             self.writer.delete_issue(issue_id)
+            self.figures.delete_issue(issue_id)
             self.dropped.add(issue_id)
             self.report.pruned += 1
             # a surviving duplicate of the issue is read again so it takes over
@@ -416,7 +424,7 @@ class _Run:
             prepared = prepare_file(path, sha, parse, time_limit)
         if prepared[0] == "refused":
             return self.refuse(RefusedInput(path, prepared[1]), on_refused)
-        _, data, documents = prepared
+        _, data, documents, figures = prepared
         issue_id = data["issue"]["id"]
         if not store.valid_issue_id(issue_id):
             return self.refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)
@@ -437,6 +445,8 @@ class _Run:
         existed = owner is not None or issue_id in self.outcome
         for old in stale:
             self.writer.delete_issue(old)
+            self.figures.delete_issue(old)
+        self.figures.put_issue(data["issue"], figures)
         for doc in documents:
             self.writer.add(doc)
         store.save_bulletin(self.gen, data, staged=not self.building)
@@ -463,6 +473,7 @@ class _Run:
             on_refused(refusal)
 
     def commit(self) -> None:
+        self.figures.commit()
         self.writer.commit()
         store.crash_point("after-index-commit")
         if not self.building:
@@ -480,9 +491,12 @@ class _Run:
 
     def cancel(self) -> None:
         try:
-            self.writer.cancel()
-        except Exception:  # a writer that failed mid-commit may not cancel cleanly; cleaned below
-            pass
+            try:
+                self.writer.cancel()
+            except Exception:  # a writer that failed mid-commit may not cancel cleanly; cleaned below
+                pass
+            finally:
+                self.figures.cancel()
         finally:
             if self.building:  # never the live generation: only the one this run was building
                 shutil.rmtree(self.gen, ignore_errors=True)

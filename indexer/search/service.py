@@ -256,6 +256,18 @@ class SearchService:
         if snap is not None and snap.suggester is None:
             snap.suggester = suggest.Suggester.build(snap.vocabulary(suggest.VOCABULARY_SIZE))
             suggest.pinyin("应急")
+    def figures(self, pairs: Iterable[tuple[str, object]]) -> dict:
+        """The /api/stats reply, ``{"figures": [...]}``; raises only BadParameter."""
+        from .stats import figures_reply
+
+        return figures_reply(self._generation(), pairs)
+
+    def figure_series(self) -> list[dict]:
+        """Every (subject, measure, unit, kind) series the index holds, with its size."""
+        from .figures_store import series_list
+
+        gen = self._generation()
+        return series_list(gen) if gen is not None else []
 
     def stats(self) -> dict:
         snap = self.refresh()

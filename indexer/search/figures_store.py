@@ -1,0 +1,150 @@
+"""The 办件 figures of one index generation, in ``figures.sqlite`` beside Whoosh's files.
+
+Why SQLite (stdlib ``sqlite3``) and not Whoosh or JSON: the figures are small uniform rows asked
+for by column values (one subject and measure, a date range) and read in date order, which is one
+indexed SELECT; Whoosh would need a document per number and gives no ordering by value; a JSON
+file would be read whole on every request and rewritten whole on every incremental run. SQLite
+gives transactions, so an incremental run's figures appear together with its documents and a
+killed run leaves the table as it was.
+
+The file lives inside the generation folder, so a rebuild writes a new one and it is swapped in
+with the rest (store.swap_in), and an incremental run updates the live one in a transaction it
+commits right after Whoosh's commit (indexing._Run.commit). Per-period values derived from
+cumulative ones are recomputed at every commit, since one new issue changes its neighbour's.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..parsing.figures import FIELDS, derive_per_period
+
+FILE = "figures.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS issues (
+    issue_id TEXT PRIMARY KEY, kind TEXT NOT NULL, year INTEGER NOT NULL, number INTEGER NOT NULL,
+    published TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS figures (
+    issue_id TEXT NOT NULL, section_id TEXT NOT NULL, paragraph_id TEXT NOT NULL, page INTEGER,
+    scope TEXT NOT NULL, date_from TEXT NOT NULL, date_to TEXT NOT NULL, subject TEXT NOT NULL,
+    measure TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, text TEXT NOT NULL,
+    derived INTEGER NOT NULL, kind TEXT NOT NULL, position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_series ON figures (subject, measure, date_to);
+CREATE INDEX IF NOT EXISTS figures_issue ON figures (issue_id);
+"""
+_COLUMNS = ("issue_id, section_id, paragraph_id, page, scope, date_from, date_to, subject, measure, "
+            "value, unit, text, derived")
+
+
+def path_in(gen: Path) -> Path:
+    return Path(gen) / FILE
+
+
+class FiguresWriter:
+    """The figures side of one indexing run: changes wait in one transaction until ``commit``."""
+
+    def __init__(self, gen: Path):
+        self.db = sqlite3.connect(path_in(gen), timeout=30, isolation_level=None)
+        self.db.executescript(_SCHEMA)
+        self.db.execute("BEGIN IMMEDIATE")  # the one writer holds it for the run
+
+    def delete_issue(self, issue_id: str) -> None:
+        self.db.execute("DELETE FROM figures WHERE issue_id = ?", (issue_id,))
+        self.db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
+
+    def put_issue(self, issue: dict, figures: Iterable[dict]) -> None:
+        """Replace an issue's figures (``issue`` as in ``Bulletin.to_dict()["issue"]``)."""
+        self.delete_issue(issue["id"])
+        self.db.execute("INSERT INTO issues VALUES (?, ?, ?, ?, ?)",
+                        (issue["id"], issue["kind"], issue["year"], issue["number"], issue["published"]))
+        self.db.executemany(
+            f"INSERT INTO figures ({_COLUMNS}, kind, position) VALUES ({', '.join('?' * 15)})",
+            [_row(f) + (issue["kind"], position) for position, f in enumerate(figures)])
+
+    def commit(self) -> None:
+        self._derive()
+        self.db.execute("COMMIT")
+        self.db.close()
+
+    def cancel(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        finally:
+            self.db.close()
+
+    def _derive(self) -> None:
+        self.db.execute("DELETE FROM figures WHERE derived = 1")
+        issues = {row[0]: {"kind": row[1], "year": row[2], "number": row[3]}
+                  for row in self.db.execute("SELECT issue_id, kind, year, number FROM issues")}
+        stated = [_record(row) for row in self.db.execute(
+            f"SELECT {_COLUMNS} FROM figures ORDER BY issue_id, position")]
+        derived = derive_per_period(stated, issues)
+        self.db.executemany(
+            f"INSERT INTO figures ({_COLUMNS}, kind, position) VALUES ({', '.join('?' * 15)})",
+            [_row(f) + (issues[f["issue_id"]]["kind"], -1) for f in derived])
+
+
+def _row(f: dict) -> tuple:
+    return (f["issue_id"], f["section_id"], f["paragraph_id"], f["page"], f["scope"], f["from"], f["to"],
+            f["subject"], f["measure"], f["value"], f["unit"], f["text"], int(bool(f["derived"])))
+
+
+def _record(row) -> dict:
+    record = dict(zip(FIELDS, row))
+    value = record["value"]
+    if record["unit"] != "%" and float(value).is_integer():
+        record["value"] = int(value)  # REAL in SQLite; counts read back as the integers written
+    record["derived"] = bool(record["derived"])
+    return record
+
+
+def _connect_read(gen: Path) -> Optional[sqlite3.Connection]:
+    path = path_in(gen)
+    if not path.is_file():
+        return None
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+
+
+def query_figures(gen: Path, subject: Optional[str] = None, measure: Optional[str] = None,
+                  date_from: Optional[str] = None, date_to: Optional[str] = None,
+                  kind: Optional[str] = None, scope: Optional[str] = None) -> list[dict]:
+    """Figures whose period ends within [date_from, date_to] (ISO dates, either open), oldest
+    first; within one issue in the order the bulletin gives them, derived ones after."""
+    db = _connect_read(gen)
+    if db is None:
+        return []
+    where, args = [], []
+    for column, value in (("subject", subject), ("measure", measure), ("kind", kind), ("scope", scope)):
+        if value:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if date_from:
+        where.append("date_to >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("date_to <= ?")
+        args.append(date_to)
+    sql = (f"SELECT {_COLUMNS} FROM figures" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY date_to, kind, issue_id, derived, position")
+    try:
+        return [_record(row) for row in db.execute(sql, args)]
+    finally:
+        db.close()
+
+
+def series_list(gen: Path) -> list[dict]:
+    """Every (subject, measure, unit, kind) series with how many stated figures it has, largest
+    first: the page's picker."""
+    db = _connect_read(gen)
+    if db is None:
+        return []
+    try:
+        rows = db.execute("SELECT subject, measure, unit, kind, COUNT(*) FROM figures WHERE derived = 0 "
+                          "GROUP BY subject, measure, unit, kind ORDER BY COUNT(*) DESC, subject, measure")
+        return [{"subject": s, "measure": m, "unit": u, "kind": k, "count": n} for s, m, u, k, n in rows]
+    finally:
+        db.close()

@@ -1,0 +1,122 @@
+"""The 办件 figures as the CLI ``stats`` and ``/api/stats`` give them: parameters validated into one
+query of the live generation's figures store, one reply shape for both (``{"figures": [...]}``),
+and its CSV and text forms.
+
+Parameters (all optional): ``subject``, ``measure``, ``from``/``to`` (YYYY-MM-DD: the figure's
+period ends within them), ``kind`` (周报|月报), ``scope`` (本周|本月|今年以来|期间).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..parsing.figures import FIELDS, MONTH, SPAN, WEEK, YEAR_TO_DATE
+from . import figures_store
+from .params import KINDS, BadParameter
+
+STATS_PARAMS = ("subject", "measure", "from", "to", "kind", "scope")
+SCOPES = (WEEK, MONTH, YEAR_TO_DATE, SPAN)
+MAX_NAME_CHARS = 40  # a subject or measure is a few characters; more is no name of one
+
+
+@dataclass
+class StatsParams:
+    subject: Optional[str] = None
+    measure: Optional[str] = None
+    date_from: Optional[str] = None
+    date_to: Optional[str] = None
+    kind: Optional[str] = None
+    scope: Optional[str] = None
+
+
+def _iso_date(name: str, value: str) -> str:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_stats_params(pairs: Iterable[tuple[str, object]]) -> StatsParams:
+    """(name, value) pairs to StatsParams; empty values count as absent, unknown names are
+    ignored, and every problem is one BadParameter naming the parameter."""
+    p = StatsParams()
+    for name, raw in pairs:
+        value = ("" if raw is None else str(raw)).strip()
+        if not value or name not in STATS_PARAMS:
+            continue
+        if name in ("subject", "measure"):
+            if len(value) > MAX_NAME_CHARS:
+                raise BadParameter(name, f"too long ({len(value)} characters, at most {MAX_NAME_CHARS})")
+            setattr(p, name, value)
+        elif name in ("from", "to"):
+            setattr(p, "date_" + name, _iso_date(name, value))
+        elif name == "kind":
+            if value not in KINDS:
+                raise BadParameter("kind", f"{value!r} is not one of {', '.join(KINDS)}")
+            p.kind = value
+        elif name == "scope":
+            if value not in SCOPES:
+                raise BadParameter("scope", f"{value!r} is not one of {', '.join(SCOPES)}")
+            p.scope = value
+    if p.date_from and p.date_to and p.date_from > p.date_to:
+        raise BadParameter("from", f"{p.date_from} is after to={p.date_to}")
+    return p
+
+
+def figures_reply(gen: Optional[Path], pairs: Iterable[tuple[str, object]]) -> dict:
+    """``{"figures": [...]}`` for the parameters; raises only BadParameter."""
+    p = parse_stats_params(pairs)
+    if gen is None:
+        return {"figures": []}
+    return {"figures": figures_store.query_figures(gen, subject=p.subject, measure=p.measure,
+                                                   date_from=p.date_from, date_to=p.date_to,
+                                                   kind=p.kind, scope=p.scope)}
+
+
+CSV_COLUMNS = FIELDS
+
+
+def figures_csv(figures: list[dict]) -> str:
+    """One row a figure, the JSON's field names as the header; spreadsheet-safe cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in figures:
+        writer.writerow([_cell(f[c]) for c in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # a cell a spreadsheet would run as a formula gets an apostrophe (as /export.csv does)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def figures_text(figures: list[dict]) -> str:
+    if not figures:
+        return "no figures\n"
+    lines = []
+    for f in figures:
+        value = f"{f['value'] * 100:g}%" if f["unit"] == "%" else f"{f['value']}{f['unit']}"
+        mark = " (derived)" if f["derived"] else ""
+        lines.append(f"{f['to']}  {f['issue_id']:<10} {f['scope']} {f['from']}..{f['to']}  "
+                     f"{f['subject']} {f['measure']} {value}{mark}  [{f['paragraph_id']}]")
+    return "\n".join(lines) + "\n"
