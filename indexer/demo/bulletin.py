@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Optional
 
 from . import content as C
+from . import figures as F
 
 WEEKLY = "周报"
 MONTHLY = "月报"
@@ -76,6 +77,9 @@ class DemoIssue:
     sections: tuple[DemoSection, ...] = ()
     blocks: tuple[Block, ...] = ()
     style: Optional[Style] = None
+    # the 办件 figures its stats section states: {"scope", "from", "to", "subject", "measure",
+    # "value", "unit"}, as the extractor should read them back
+    figures: tuple[dict, ...] = ()
 
     @property
     def id(self) -> str:
@@ -209,7 +213,7 @@ def iter_issues(n: int, seed: int = 2014):
 def generate_issue(slot: _Slot, seed: int) -> DemoIssue:
     rng = random.Random(f"{seed}:{slot.kind}:{slot.year}:{slot.number}")
     style = year_style(slot.year)
-    writer = _IssueWriter(rng, slot, style)
+    writer = _IssueWriter(rng, slot, style, seed)
     if slot.kind == WEEKLY:
         writer.weekly()
     else:
@@ -219,6 +223,7 @@ def generate_issue(slot: _Slot, seed: int) -> DemoIssue:
         published=slot.published, period=slot.period,
         title=C.WEEKLY_TITLE if slot.kind == WEEKLY else C.MONTHLY_TITLE,
         sections=tuple(writer.sections), blocks=tuple(writer.blocks), style=style,
+        figures=tuple(writer.figures),
     )
 
 
@@ -246,8 +251,10 @@ def space_numbers(text: str) -> str:
 
 
 class _IssueWriter:
-    def __init__(self, rng: random.Random, slot: _Slot, style: Style):
+    def __init__(self, rng: random.Random, slot: _Slot, style: Style, seed: int = 2014):
         self.rng = rng
+        self.seed = seed
+        self.figures: list[dict] = []
         self.slot = slot
         self.style = style
         self.blocks: list[Block] = []
@@ -261,7 +268,7 @@ class _IssueWriter:
         s = self.slot
         self._header()
         self.h1(C.H_STATS_WEEKLY)
-        self.section((C.H_STATS_WEEKLY,), [self._weekly_stats()], [])
+        self.section((C.H_STATS_WEEKLY,), self._weekly_stats(), [])
         self.h1(C.H_WINDOW_NEWS)
         blocks = []
         if self.rng.random() < 0.75:
@@ -310,7 +317,7 @@ class _IssueWriter:
         self._header()
         title = f"{s.period[0].year}年{s.period[0].month}月总体运行情况"
         self.h1(title)
-        self.section((title,), [self._monthly_stats()], [])
+        self.section((title,), self._monthly_stats(), [])
         self.h1(C.H_GOV_NEWS)
         self._begin()
         texts = [self._fill(t)[0] for t in self.rng.sample(C.GOV_NEWS, self.rng.randint(1, 2))]
@@ -481,25 +488,15 @@ class _IssueWriter:
             paragraphs.append(extra)
         self.section(heading, paragraphs, None)
 
-    def _weekly_stats(self) -> str:
-        rng, end = self.rng, self.slot.period[1]
-        days = (end - date(end.year, 1, 1)).days + 1
-        growth = 1 + 0.08 * (end.year - FIRST_YEAR)
-        a = int(days * rng.uniform(1800, 2600) * growth)
-        c = int(days * rng.uniform(40000, 70000) * growth)
-        e = int(days * rng.uniform(120, 260))
-        values = dict(start=ymd(date(end.year, 1, 1)), end=ymd(end), a=a, b=int(a * rng.uniform(0.97, 0.995)),
-                      c=c, d=int(c * rng.uniform(0.3, 0.6)), e=e, f=int(e * rng.uniform(0.9, 1.05)))
-        return rng.choice(C.WEEKLY_STATS).format(**values)
+    def _weekly_stats(self) -> list[str]:
+        paragraphs, truth = F.weekly_stats(self.rng, self.slot.period, self.seed)
+        self.figures += truth
+        return paragraphs
 
-    def _monthly_stats(self) -> str:
-        rng = self.rng
-        a = round(rng.uniform(4.0, 7.5), 1)
-        b = round(a * rng.uniform(0.85, 0.97), 1)
-        values = dict(month=self.slot.period[0].month, a=a, b=b, c=round(b * rng.uniform(0.95, 1.05), 1),
-                      d=round(rng.uniform(0.1, 0.4), 2), e=round(rng.uniform(0.2, 0.5), 2),
-                      f=round(rng.uniform(0.05, 0.2), 2), g=rng.randint(800, 1600), h=rng.randint(3000, 6000))
-        return rng.choice(C.MONTHLY_STATS).format(**values)
+    def _monthly_stats(self) -> list[str]:
+        paragraphs, truth = F.monthly_stats(self.rng, self.slot.period, self.seed)
+        self.figures += truth
+        return paragraphs
 
     def _patrol(self) -> None:
         rng = self.rng

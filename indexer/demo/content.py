@@ -135,24 +135,7 @@ TOPICS = ("告知承诺制", "容缺受理", "帮办代办", "延时错时服务
           "一次性告知", "预约办理", "周末不打烊", "远程视频勘验")
 
 # ---------------------------------------------------------------------------------------------
-# Weekly: the statistics paragraph.  {start} {end} are full dates, the rest are figures.
-WEEKLY_STATS = (
-    "根据省一体化政务服务平台统计，{start}至{end}，省本级共受理行政许可事项{a}件，办结{b}件；受理公共服务事项{c}件，"
-    "办结{d}件；其他行政权力事项受理{e}件，办结{f}件，按期办结率保持在较高水平。",
-    "截至{end}，省本级今年以来（自{start}起）累计受理行政许可事项{a}件，已办结{b}件；公共服务事项受理{c}件，"
-    "已办结{d}件；其他各类行权事项受理{e}件，办结{f}件。",
-    "从省一体化政务服务平台汇总的数据看，{start}至{end}期间，省本级行政许可事项受理量为{a}件、办结量为{b}件，"
-    "公共服务事项受理量为{c}件、办结量为{d}件，其他类别行权事项受理{e}件、办结{f}件。",
-)
-
-# Monthly: the overall-operation paragraph.
-MONTHLY_STATS = (
-    "{month}月，省本级共办理政务服务事项{a}万件。进驻大厅的各部门（单位）窗口全程网上受理事项{b}万件，网上办结{c}万件；"
-    "综合受理窗口收件{d}万件，统一出件{e}万件；大厅免费寄递办件{f}万件；接听咨询电话{g}人次，现场解答咨询{h}人次。",
-    "本月省本级政务服务办件总量为{a}万件，其中全程网办受理{b}万件、办结{c}万件，综合窗口收件{d}万件、出件{e}万件，"
-    "寄递送达{f}万件。12345热线转办及窗口电话咨询{g}人次，大厅导办台现场咨询{h}人次，群众评价满意率保持在99%以上。",
-)
-
+# The statistics paragraphs (weekly and monthly) are written by figures.py, from a model of the series.
 # ---------------------------------------------------------------------------------------------
 # Items.  An item is an opener, one to four detail sentences and usually a closing sentence.
 BUSINESS_ENV_OPENERS = (

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Optional
 
-from .departments import find_departments
+from .departments import find_departments, written_forms
 
 STATS_TYPE = "办件统计"
 
@@ -60,7 +60,7 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("受理", r"受理"),
     ("办结", r"办结"),
     ("出件", r"出件"),
-    ("收件", r"收件"),
+    ("收件", r"收件|代收"),
     ("办理", r"办件总量|办件量|办理|办件"),
     ("咨询", r"咨询|解答"),
     ("颁发", r"颁发|发证"),
@@ -84,6 +84,9 @@ _MONTH_LEAD_RE = re.compile(r"^\s*(\d{1,2})\s*月\s*(?:份)?\s*[，,]")
 _WEEK_RE = re.compile(r"本周|上周")
 _MONTH_RE = re.compile(r"本月|当月")
 _YTD_RE = re.compile(r"今年以来|年初以来|今年累计|累计")
+# Outside 办件统计 a sentence counts only when it says its period in so many words: ``累计`` or
+# ``截至目前`` there are about one project's total, not a series.
+_STATED_PERIOD_RE = re.compile(r"本周|本月|今年以来|年初以来|\d{4}\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|—|－|-|~|～)")
 
 _SENTENCE_END = "。！？!?"
 _CLAUSE_CUT = "，,、；;：:。！？!?"
@@ -194,6 +197,8 @@ class _Reader:
         sentence_scope_seen = False
         if not self.in_stats:
             self.scope = None  # elsewhere a sentence must state its own period
+            if not _STATED_PERIOD_RE.search(sentence):
+                return
         previous_end = 0
         for m in _FIGURE_RE.finditer(sentence):
             lead = sentence[previous_end:m.start()]
@@ -237,12 +242,20 @@ class _Reader:
             })
 
     def _department_subject(self, sentence: str) -> Optional[str]:
+        """Elsewhere, a department's window named in the sentence (``公安厅窗口受理…``) is the
+        subject; a department merely mentioned is not."""
         if self.in_stats:
             return None
-        found = find_departments(sentence)
-        return f"{found[0]}窗口" if found else None
+        for canonical in find_departments(sentence):
+            if any(f"{form}窗口" in sentence for form in [canonical, *written_forms(canonical)]):
+                return f"{canonical}窗口"
+        return None
 
     def _warn(self, what: str, sentence: str) -> None:
+        """Only in 办件统计 sections: elsewhere a sentence that does not read completely is
+        taken for prose, not for a figure gone wrong."""
+        if not self.in_stats:
+            return
         self.warnings.append(f"{self.paragraph['id']}: {what} in: {sentence.strip()[:160]}")
 
 
