@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..parsing.figures import FIELDS, derive_per_period
+from .store import IndexDamaged
 
 FILE = "figures.sqlite"
 
@@ -35,6 +36,12 @@ CREATE TABLE IF NOT EXISTS figures (
 );
 CREATE INDEX IF NOT EXISTS figures_series ON figures (subject, measure, date_to);
 CREATE INDEX IF NOT EXISTS figures_issue ON figures (issue_id);
+-- one row per (section, department it names): the department x year activity table
+CREATE TABLE IF NOT EXISTS section_departments (
+    issue_id TEXT NOT NULL, section_id TEXT NOT NULL, year INTEGER NOT NULL, type TEXT NOT NULL,
+    department TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS section_departments_issue ON section_departments (issue_id);
 """
 _COLUMNS = ("issue_id, section_id, paragraph_id, page, scope, date_from, date_to, subject, measure, "
             "value, unit, text, derived")
@@ -55,10 +62,15 @@ class FiguresWriter:
     def delete_issue(self, issue_id: str) -> None:
         self.db.execute("DELETE FROM figures WHERE issue_id = ?", (issue_id,))
         self.db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
+        self.db.execute("DELETE FROM section_departments WHERE issue_id = ?", (issue_id,))
 
-    def put_issue(self, issue: dict, figures: Iterable[dict]) -> None:
-        """Replace an issue's figures (``issue`` as in ``Bulletin.to_dict()["issue"]``)."""
+    def put_issue(self, issue: dict, figures: Iterable[dict], sections: Iterable[dict] = ()) -> None:
+        """Replace an issue's figures and section departments (``issue`` and ``sections`` as in
+        ``Bulletin.to_dict()``)."""
         self.delete_issue(issue["id"])
+        self.db.executemany("INSERT INTO section_departments VALUES (?, ?, ?, ?, ?)",
+                            [(issue["id"], s["id"], issue["year"], s.get("type") or "", d)
+                             for s in sections for d in dict.fromkeys(s.get("departments") or [])])
         self.db.execute("INSERT INTO issues VALUES (?, ?, ?, ?, ?)",
                         (issue["id"], issue["kind"], issue["year"], issue["number"], issue["published"]))
         self.db.executemany(
@@ -102,6 +114,10 @@ def _record(row) -> dict:
     return record
 
 
+class FiguresUnreadable(IndexDamaged):
+    """figures.sqlite is not what the indexer wrote; said in one line, never repaired here."""
+
+
 def _connect_read(gen: Path) -> Optional[sqlite3.Connection]:
     path = path_in(gen)
     if not path.is_file():
@@ -109,14 +125,25 @@ def _connect_read(gen: Path) -> Optional[sqlite3.Connection]:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
 
 
+def _read(gen: Path, sql: str, args=()) -> list:
+    """Rows of one read-only query; a damaged or foreign file is FiguresUnreadable."""
+    db = _connect_read(gen)
+    if db is None:
+        return []
+    try:
+        return db.execute(sql, args).fetchall()
+    except sqlite3.DatabaseError as e:
+        raise FiguresUnreadable(f"{path_in(gen)} cannot be read ({e}); run `bulletin-search index "
+                                "--rebuild PATH…` to build a new index beside it") from None
+    finally:
+        db.close()
+
+
 def query_figures(gen: Path, subject: Optional[str] = None, measure: Optional[str] = None,
                   date_from: Optional[str] = None, date_to: Optional[str] = None,
                   kind: Optional[str] = None, scope: Optional[str] = None) -> list[dict]:
     """Figures whose period ends within [date_from, date_to] (ISO dates, either open), oldest
     first; within one issue in the order the bulletin gives them, derived ones after."""
-    db = _connect_read(gen)
-    if db is None:
-        return []
     where, args = [], []
     for column, value in (("subject", subject), ("measure", measure), ("kind", kind), ("scope", scope)):
         if value:
@@ -130,21 +157,37 @@ def query_figures(gen: Path, subject: Optional[str] = None, measure: Optional[st
         args.append(date_to)
     sql = (f"SELECT {_COLUMNS} FROM figures" + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY date_to, kind, issue_id, derived, position")
-    try:
-        return [_record(row) for row in db.execute(sql, args)]
-    finally:
-        db.close()
+    return [_record(row) for row in _read(gen, sql, args)]
 
 
 def series_list(gen: Path) -> list[dict]:
     """Every (subject, measure, unit, kind) series with how many stated figures it has, largest
     first: the page's picker."""
-    db = _connect_read(gen)
-    if db is None:
-        return []
-    try:
-        rows = db.execute("SELECT subject, measure, unit, kind, COUNT(*) FROM figures WHERE derived = 0 "
-                          "GROUP BY subject, measure, unit, kind ORDER BY COUNT(*) DESC, subject, measure")
-        return [{"subject": s, "measure": m, "unit": u, "kind": k, "count": n} for s, m, u, k, n in rows]
-    finally:
-        db.close()
+    rows = _read(gen, "SELECT subject, measure, unit, kind, COUNT(*) FROM figures WHERE derived = 0 "
+                      "GROUP BY subject, measure, unit, kind ORDER BY COUNT(*) DESC, subject, measure")
+    return [{"subject": s, "measure": m, "unit": u, "kind": k, "count": n} for s, m, u, k, n in rows]
+
+
+def activity(gen: Path, section_type: Optional[str] = None) -> dict:
+    """Sections per department per year (of one section type, or all):
+    ``{"years": [...], "rows": [{"department", "total", "counts": {year: n}}]}``, busiest first.
+    Counted as the search counts them: a section naming a department once counts once."""
+    sql = "SELECT department, year, COUNT(DISTINCT section_id) FROM section_departments"
+    args: list = []
+    if section_type:
+        sql += " WHERE type = ?"
+        args.append(section_type)
+    cells = _read(gen, sql + " GROUP BY department, year", args)
+    years = sorted({year for _, year, _ in cells})
+    rows: dict[str, dict] = {}
+    for department, year, count in cells:
+        row = rows.setdefault(department, {"department": department, "total": 0, "counts": {}})
+        row["counts"][year] = count
+        row["total"] += count
+    return {"years": years, "rows": sorted(rows.values(), key=lambda r: (-r["total"], r["department"]))}
+
+
+def section_types(gen: Path) -> list[str]:
+    """The section types that name departments, most sections first: the table's column choice."""
+    return [t for (t,) in _read(gen, "SELECT type FROM section_departments GROUP BY type "
+                                     "ORDER BY COUNT(DISTINCT section_id) DESC, type")]

@@ -446,7 +446,7 @@ class _Run:
         for old in stale:
             self.writer.delete_issue(old)
             self.figures.delete_issue(old)
-        self.figures.put_issue(data["issue"], figures)
+        self.figures.put_issue(data["issue"], figures, data["sections"])
         for doc in documents:
             self.writer.add(doc)
         store.save_bulletin(self.gen, data, staged=not self.building)

@@ -269,6 +269,15 @@ class SearchService:
         gen = self._generation()
         return series_list(gen) if gen is not None else []
 
+    def activity(self, section_type: Optional[str] = None) -> dict:
+        """Sections per department per year (figures_store.activity), and the types to pick."""
+        from .figures_store import activity, section_types
+
+        gen = self._generation()
+        if gen is None:
+            return {"years": [], "rows": [], "types": []}
+        return {**activity(gen, section_type), "types": section_types(gen)}
+
     def stats(self) -> dict:
         snap = self.refresh()
         if snap is None:

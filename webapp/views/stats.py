@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from ..errors import error_page
 from ..searching import get_service
+from ..urls import search_url
 
 bp = Blueprint("stats", __name__)
 
@@ -37,10 +38,14 @@ def _pairs() -> list[tuple[str, str]]:
 def api_stats():
     from indexer.search.params import BadParameter
 
+    from indexer.search.engine import IndexUnreadable
+
     try:
         return jsonify(get_service().figures(_pairs()))
     except (BadParameter, _TooLong) as bad:
         return jsonify(error=str(bad)), 400
+    except IndexUnreadable as problem:
+        return jsonify(error=str(problem)), 503
 
 
 @bp.get("/stats.csv")
@@ -48,20 +53,93 @@ def stats_csv():
     from indexer.search.params import BadParameter
     from indexer.search.stats import figures_csv
 
+    from indexer.search.engine import IndexUnreadable
+
     try:
         figures = get_service().figures(_pairs())["figures"]
     except (BadParameter, _TooLong) as bad:
         return error_page(400, "统计条件有误，无法导出。", str(bad))
+    except IndexUnreadable as problem:
+        return error_page(503, "统计数据暂时无法读取，请联系管理员重建索引。", str(problem))
     name = f"bulletin-figures-{date.today().isoformat()}.csv"
     # UTF-8 with a BOM, so Excel and WPS open the Chinese intact
     return Response(figures_csv(figures).encode("utf-8-sig"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+PANELS = (("weekly", "周报", "窗口工作周报"), ("monthly", "月报", "政务窗口月报"))
+PER_PERIOD = ("本周", "本月")
+CUMULATIVE = ("今年以来",)
+
+
+def _series_value(subject: str, measure: str) -> str:
+    return f"{subject}|{measure}"
+
+
+def _panel(service, series: list[dict], key: str, kind: str, title: str) -> dict:
+    """One chart's model: the series to pick from, the one picked (the request's, else the
+    default, else the largest), its figures, and which of per-period / cumulative is shown."""
+    options = [s for s in series if s["kind"] == kind]
+    values = {_series_value(s["subject"], s["measure"]): s for s in options}
+    wanted = request.args.get(key, "")
+    default = _series_value(*(DEFAULT_WEEKLY if kind == "周报" else DEFAULT_MONTHLY))
+    chosen = wanted if wanted in values else default if default in values else (
+        _series_value(options[0]["subject"], options[0]["measure"]) if options else None)
+    panel = {"key": key, "kind": kind, "title": title, "options": [], "chosen": chosen, "figures": [],
+             "unit": "", "scope": "period", "has_period": False, "has_cumulative": False,
+             "unknown": bool(wanted) and wanted not in values}
+    if chosen is None:
+        return panel
+    seen = set()
+    for s in options:  # one entry per subject|measure (a series has one unit)
+        value = _series_value(s["subject"], s["measure"])
+        if value not in seen:
+            seen.add(value)
+            panel["options"].append({"value": value, "label": f"{s['subject']} · {s['measure']}"})
+    subject, measure = chosen.rsplit("|", 1)
+    figures = service.figures([("subject", subject), ("measure", measure), ("kind", kind)])["figures"]
+    panel.update(figures=figures, subject=subject, measure=measure, unit=values[chosen]["unit"],
+                 has_period=any(f["scope"] in PER_PERIOD for f in figures),
+                 has_cumulative=any(f["scope"] in CUMULATIVE for f in figures))
+    asked = request.args.get(f"{key}_scope")
+    if asked in ("period", "cumulative"):
+        panel["scope"] = asked
+    elif not panel["has_period"]:
+        panel["scope"] = "cumulative"
+    shown = PER_PERIOD if panel["scope"] == "period" else CUMULATIVE
+    panel["rows"] = [f for f in figures if f["scope"] in shown]
+    panel["yoy"] = request.args.get(f"{key}_yoy") == "1"
+    panel["query"] = [("subject", subject), ("measure", measure), ("kind", kind)]
+    return panel
+
+
+def format_value(value, unit: str) -> str:
+    if unit == "%":
+        return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return f"{value:,}{unit}"
+
+
 @bp.get("/stats")
 def stats_page():
-    service = get_service()
+    from indexer.search.engine import IndexUnreadable
+
+    try:
+        return _stats_page(get_service())
+    except IndexUnreadable as problem:
+        return error_page(503, "统计数据暂时无法读取，请联系管理员重建索引。", str(problem))
+
+
+def _stats_page(service):
     series = service.figure_series()
-    return render_template("stats.html", series=series, stats=service.stats(),
-                           defaults={"周报": DEFAULT_WEEKLY, "月报": DEFAULT_MONTHLY},
-                           activity=None)
+    panels = [_panel(service, series, key, kind, title) for key, kind, title in PANELS]
+    activity = service.activity()
+    section_type = request.args.get("type", "").strip()
+    if section_type and section_type in activity["types"]:
+        activity = {**service.activity(section_type), "types": activity["types"]}
+    else:
+        section_type = ""
+    keep = [(n, v) for n, v in request.args.items(multi=True)
+            if n in ("weekly", "monthly", "weekly_scope", "monthly_scope", "weekly_yoy", "monthly_yoy", "type")]
+    return render_template("stats.html", panels=panels, activity=activity, section_type=section_type,
+                           keep=keep, stats=service.stats(), format_value=format_value,
+                           search_url=search_url)
