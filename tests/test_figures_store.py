@@ -165,3 +165,7 @@ def test_derived_values_follow_each_commit(tmp_path):
     writer.put_issue(_issue(9, "2023-03-15"), [])
     writer.cancel()  # a cancelled run changes nothing
     assert len(figures_store.query_figures(tmp_path)) == 5
+    # /api/stats's JSON, made by SQLite, is the same records in the same order
+    assert json.loads(figures_store.query_figures_json(tmp_path)) == figures_store.query_figures(tmp_path)
+    assert json.loads(figures_store.query_figures_json(tmp_path, scope="本周", date_from="2023-02-20")) == \
+        figures_store.query_figures(tmp_path, scope="本周", date_from="2023-02-20") != []

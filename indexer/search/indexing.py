@@ -384,7 +384,7 @@ class _Run:
                                                              store.staged_issue_ids(live)))
             engine.remove_unused_files(live, self.engine)  # what a failed or killed writer left
         self.writer = self.ix.writer()
-        self.figures = FiguresWriter(self.gen)
+        self.figures = FiguresWriter(self.gen, durable=not self.building)
         self.outcome: dict[str, tuple[str, int]] = {}  # issue id -> ("new"|"replaced", sections)
         self.dropped: set[str] = set()  # issue ids whose stored bulletin goes at commit
 

@@ -262,6 +262,12 @@ class SearchService:
 
         return figures_reply(self._generation(), pairs)
 
+    def figures_json(self, pairs: Iterable[tuple[str, object]]) -> str:
+        """The same reply as ``figures``, as JSON text; raises only BadParameter."""
+        from .stats import figures_reply_json
+
+        return figures_reply_json(self._generation(), pairs)
+
     def figure_series(self) -> list[dict]:
         """Every (subject, measure, unit, kind) series the index holds, with its size."""
         from .figures_store import series_list

@@ -79,6 +79,17 @@ def figures_reply(gen: Optional[Path], pairs: Iterable[tuple[str, object]]) -> d
                                                    kind=p.kind, scope=p.scope)}
 
 
+def figures_reply_json(gen: Optional[Path], pairs: Iterable[tuple[str, object]]) -> str:
+    """``figures_reply`` as JSON text (what /api/stats sends), made without Python dicts."""
+    p = parse_stats_params(pairs)
+    if gen is None:
+        return '{"figures": []}'
+    array = figures_store.query_figures_json(gen, subject=p.subject, measure=p.measure,
+                                             date_from=p.date_from, date_to=p.date_to,
+                                             kind=p.kind, scope=p.scope)
+    return '{"figures": ' + array + "}"
+
+
 CSV_COLUMNS = FIELDS
 
 

@@ -41,7 +41,7 @@ def api_stats():
     from indexer.search.engine import IndexUnreadable
 
     try:
-        return jsonify(get_service().figures(_pairs()))
+        return Response(get_service().figures_json(_pairs()), mimetype="application/json")
     except (BadParameter, _TooLong) as bad:
         return jsonify(error=str(bad)), 400
     except IndexUnreadable as problem:
