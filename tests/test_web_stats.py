@@ -107,3 +107,19 @@ def test_a_damaged_figures_file_is_said_not_crashed(corpus_dir, tmp_path, capsys
     assert main(["stats", "--index-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "figures.sqlite" in err and "--rebuild" in err
+
+
+def test_api_follows_an_incremental_run(corpus_dir, tmp_path):
+    """Replies are kept until the figures change: a commit on the live generation shows at once."""
+    from indexer.search.indexing import index_paths
+    from webapp import create_app
+
+    index_paths([str(corpus_dir / f"{SAMPLE_NAMES[0]}.pdf")], str(tmp_path), workers=0)
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+
+    def issues():
+        return sorted({f["issue_id"] for f in client.get("/api/stats?measure=受理").get_json()["figures"]})
+
+    assert issues() == ["2022-w40"] == issues()
+    index_paths([str(corpus_dir / f"{SAMPLE_NAMES[1]}.pdf")], str(tmp_path), workers=0)
+    assert issues() == ["2022-w14", "2022-w40"]

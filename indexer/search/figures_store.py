@@ -127,7 +127,9 @@ def _connect_read(gen: Path) -> Optional[sqlite3.Connection]:
     path = path_in(gen)
     if not path.is_file():
         return None
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    # read-write but never create: a writer killed mid-run leaves a hot journal, which only a
+    # connection allowed to write can roll back (a read-only one would fail until the next run)
+    return sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10)
 
 
 def _read(gen: Path, sql: str, args=()) -> list:

@@ -71,6 +71,7 @@ class SearchService:
         self._lock = threading.Lock()
         self.problem: Optional[str] = None  # why the index cannot be searched, for the user
         self._catalog = catalog.Catalog()
+        self._figures_replies = None  # stats.RepliesCache, made on the first /api/stats
         analysis.jieba_tokenizer()  # pay the dictionary load now, not in the first request
         self.refresh(force=True)
 
@@ -264,9 +265,11 @@ class SearchService:
 
     def figures_json(self, pairs: Iterable[tuple[str, object]]) -> str:
         """The same reply as ``figures``, as JSON text; raises only BadParameter."""
-        from .stats import figures_reply_json
+        from .stats import RepliesCache, figures_reply_json
 
-        return figures_reply_json(self._generation(), pairs)
+        if self._figures_replies is None:
+            self._figures_replies = RepliesCache()
+        return figures_reply_json(self._generation(), pairs, self._figures_replies)
 
     def figure_series(self) -> list[dict]:
         """Every (subject, measure, unit, kind) series the index holds, with its size."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Optional
@@ -79,15 +82,60 @@ def figures_reply(gen: Optional[Path], pairs: Iterable[tuple[str, object]]) -> d
                                                    kind=p.kind, scope=p.scope)}
 
 
-def figures_reply_json(gen: Optional[Path], pairs: Iterable[tuple[str, object]]) -> str:
-    """``figures_reply`` as JSON text (what /api/stats sends), made without Python dicts."""
+class RepliesCache:
+    """Recent /api/stats replies by (figures file state, parameters). The figures change only
+    when an indexing run commits, which changes the file; a chart page asks the same few series
+    all day. Bounded by the bytes held (one series over 5,000 issues is ~2 MB)."""
+
+    def __init__(self, max_bytes: int = 32 << 20):
+        self.max_bytes = max_bytes
+        self._replies: "OrderedDict[tuple, str]" = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Optional[str]:
+        with self._lock:
+            reply = self._replies.get(key)
+            if reply is not None:
+                self._replies.move_to_end(key)
+            return reply
+
+    def put(self, key: tuple, reply: str) -> None:
+        if len(reply) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._replies:
+                return
+            self._replies[key] = reply
+            self._bytes += len(reply)
+            while self._bytes > self.max_bytes:
+                _, dropped = self._replies.popitem(last=False)
+                self._bytes -= len(dropped)
+
+
+def figures_reply_json(gen: Optional[Path], pairs: Iterable[tuple[str, object]],
+                       cache: Optional[RepliesCache] = None) -> str:
+    """``figures_reply`` as JSON text (what /api/stats sends), made by SQLite without Python
+    dicts, and kept in ``cache`` until the figures file changes."""
     p = parse_stats_params(pairs)
     if gen is None:
         return '{"figures": []}'
+    try:
+        st = os.stat(figures_store.path_in(gen))
+        key = (str(gen), st.st_mtime_ns, st.st_size, st.st_ino, astuple(p))
+    except FileNotFoundError:
+        key = None
+    if cache is not None and key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     array = figures_store.query_figures_json(gen, subject=p.subject, measure=p.measure,
                                              date_from=p.date_from, date_to=p.date_to,
                                              kind=p.kind, scope=p.scope)
-    return '{"figures": ' + array + "}"
+    reply = '{"figures": ' + array + "}"
+    if cache is not None and key is not None:
+        cache.put(key, reply)
+    return reply
 
 
 CSV_COLUMNS = FIELDS
