@@ -101,10 +101,10 @@ def extraction_share(archive: Path, rounds: int) -> tuple[float, float]:
     """(CPU s of parsing and analysing the archive as a build does, CPU s of extracting and
     storing its figures): the part of a build that is the figures' own, measured in one process
     on the same parsed bulletins, so other load on the machine shifts both alike."""
+    from indexer.parsing.figures import extract_figures
     from indexer.search import engine
     from indexer.search.figures_store import FiguresWriter
     from indexer.search.indexing import _default_parse, collect_files
-    from indexer.parsing.figures import extract_figures
 
     files = collect_files([str(archive)])
     parse_cpu, figures_cpu = [], []

@@ -12,10 +12,13 @@ import pytest
 
 from indexer.demo.archive import write_issue
 from indexer.demo.bulletin import generate_issue, series_calendar
-from tests.test_browser import CHROMIUM, OUTPUT, browser, page  # noqa: F401 (fixtures)
+from tests import test_browser
 
-pytestmark = [pytest.mark.browser, *[m for m in __import__("tests.test_browser", fromlist=["x"]).pytestmark
-                                     if m.name == "skipif"]]
+# the browser fixtures and marks of tests/test_browser.py (one chromium set-up for both files)
+pytestmark = test_browser.pytestmark
+browser = test_browser.browser
+page = test_browser.page
+OUTPUT = test_browser.OUTPUT
 
 SEED = 11
 

@@ -73,7 +73,7 @@ def test_cli_csv(corpus_index, capsys):
 def test_cli_bad_dates_are_one_line(corpus_index, capsys, args, named):
     code, out, err = _stats(capsys, corpus_index, *args)
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith(f"error: {named}:")
+    assert err.count("\n") == 1 and err.startswith(f"error: {named.lstrip('-')}:")
 
 
 def test_api_gives_what_the_cli_prints(corpus_index, capsys):

@@ -18,7 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 
-
 def ymd(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..parsing.figures import FIELDS, derive_per_period
-from .store import IndexDamaged
+from .errors import IndexDamaged
 
 FILE = "figures.sqlite"
 

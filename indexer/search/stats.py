@@ -19,7 +19,8 @@ from typing import Iterable, Optional
 
 from ..parsing.figures import FIELDS, MONTH, SPAN, WEEK, YEAR_TO_DATE
 from . import figures_store
-from .params import KINDS, BadParameter
+from .errors import BadParameter
+from .params import KINDS
 
 STATS_PARAMS = ("subject", "measure", "from", "to", "kind", "scope")
 SCOPES = (WEEK, MONTH, YEAR_TO_DATE, SPAN)

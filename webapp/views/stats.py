@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
-from ..errors import error_page
-from ..searching import get_service
+from ..searching import RequestRefused, get_service
 from ..urls import search_url
 
 bp = Blueprint("stats", __name__)
@@ -21,46 +20,29 @@ DEFAULT_WEEKLY = ("行政许可事项", "受理")
 DEFAULT_MONTHLY = ("综合窗口", "受理")
 
 
-class _TooLong(Exception):
-    pass
-
-
 def _pairs() -> list[tuple[str, str]]:
+    """This request's figures parameters; a bad one is a BadParameter, which the app's error
+    handlers turn into a 400 (JSON under /api/, a Chinese page elsewhere), an unreadable
+    figures file an IndexProblem (503)."""
     from indexer.search.stats import STATS_PARAMS
 
     limit = current_app.config["MAX_QUERY_STRING"]
     if len(request.query_string) > limit:
-        raise _TooLong(f"query string too long: {len(request.query_string)} bytes, at most {limit}")
+        raise RequestRefused("query string", f"too long: {len(request.query_string)} bytes, at most {limit}",
+                             f"请求过长（超过 {limit} 字节），请减少统计条件。")
     return [(n, v) for n, v in request.args.items(multi=True) if n in STATS_PARAMS and v.strip()]
 
 
 @bp.get("/api/stats")
 def api_stats():
-    from indexer.search.params import BadParameter
-
-    from indexer.search.engine import IndexUnreadable
-
-    try:
-        return Response(get_service().figures_json(_pairs()), mimetype="application/json")
-    except (BadParameter, _TooLong) as bad:
-        return jsonify(error=str(bad)), 400
-    except IndexUnreadable as problem:
-        return jsonify(error=str(problem)), 503
+    return Response(get_service().figures_json(_pairs()), mimetype="application/json")
 
 
 @bp.get("/stats.csv")
 def stats_csv():
-    from indexer.search.params import BadParameter
     from indexer.search.stats import figures_csv
 
-    from indexer.search.engine import IndexUnreadable
-
-    try:
-        figures = get_service().figures(_pairs())["figures"]
-    except (BadParameter, _TooLong) as bad:
-        return error_page(400, "统计条件有误，无法导出。", str(bad))
-    except IndexUnreadable as problem:
-        return error_page(503, "统计数据暂时无法读取，请联系管理员重建索引。", str(problem))
+    figures = get_service().figures(_pairs())["figures"]
     name = f"bulletin-figures-{date.today().isoformat()}.csv"
     # UTF-8 with a BOM, so Excel and WPS open the Chinese intact
     return Response(figures_csv(figures).encode("utf-8-sig"), mimetype="text/csv",
@@ -121,12 +103,7 @@ def format_value(value, unit: str) -> str:
 
 @bp.get("/stats")
 def stats_page():
-    from indexer.search.engine import IndexUnreadable
-
-    try:
-        return _stats_page(get_service())
-    except IndexUnreadable as problem:
-        return error_page(503, "统计数据暂时无法读取，请联系管理员重建索引。", str(problem))
+    return _stats_page(get_service())
 
 
 def _stats_page(service):
