@@ -88,12 +88,17 @@ class FiguresWriter:
         self._derive()
         self.db.execute("COMMIT")
         self.db.close()
+        self.db = None
 
     def cancel(self) -> None:
+        """Drop what this run wrote; nothing to do once committed (the run failed later)."""
+        if self.db is None:
+            return
         try:
             self.db.execute("ROLLBACK")
         finally:
             self.db.close()
+            self.db = None
 
     def _derive(self) -> None:
         self.db.execute("DELETE FROM figures WHERE derived = 1")
