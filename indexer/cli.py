@@ -175,6 +175,9 @@ def cmd_issues(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(issues_as_text(issues))
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .search import store
     from .search.engine import SCHEMA_VERSION
