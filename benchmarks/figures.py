@@ -92,7 +92,7 @@ def api_latency(folder: Path, rounds: int) -> tuple[list[dict], int, float]:
         started = time.perf_counter()
         service.figures(SERIES)
         dicts.append((time.perf_counter() - started) * 1000)
-    return ([latency_row("GET /api/stats, every answer computed (JSON made by SQLite)", computed),
+    return ([latency_row("GET /api/stats, every answer computed (stored JSON joined by SQLite)", computed),
              latency_row("GET /api/stats, repeated (kept reply)", repeated),
              latency_row("service.figures (dicts: the CLI's and the page's path)", dicts)], points, first_ms)
 
