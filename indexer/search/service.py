@@ -257,6 +257,7 @@ class SearchService:
         if snap is not None and snap.suggester is None:
             snap.suggester = suggest.Suggester.build(snap.vocabulary(suggest.VOCABULARY_SIZE))
             suggest.pinyin("应急")
+
     def figures(self, pairs: Iterable[tuple[str, object]]) -> dict:
         """The /api/stats reply, ``{"figures": [...]}``; raises only BadParameter."""
         from .stats import figures_reply
