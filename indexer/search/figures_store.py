@@ -14,8 +14,11 @@ cumulative ones are recomputed at every commit, since one new issue changes its 
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -56,26 +59,48 @@ def path_in(gen: Path) -> Path:
     return Path(gen) / FILE
 
 
+@contextmanager
+def _as_os_errors():
+    """SQLite's "disk is full" and I/O failures as the OSError every other write of a run raises,
+    so the run is undone and the CLI says it in its one line (cli._write_failure)."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        code = getattr(e, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from e
+        if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR:
+            raise OSError(errno.EIO, f"{os.strerror(errno.EIO)} ({e})") from e
+        if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS)) from e
+        raise
+
+
 class FiguresWriter:
     """The figures side of one indexing run: changes wait in one transaction until ``commit``."""
 
     def __init__(self, gen: Path, durable: bool = True):
-        self.db = sqlite3.connect(path_in(gen), timeout=30, isolation_level=None)
-        if not durable:
-            # a generation being built is fsynced whole by store.swap_in before anything points
-            # at it; syncing here as well cost ~0.2 s a run for nothing
-            self.db.execute("PRAGMA synchronous = OFF")
-        self.db.executescript(_SCHEMA)
-        self.db.execute("BEGIN IMMEDIATE")  # the one writer holds it for the run
+        with _as_os_errors():
+            self.db = sqlite3.connect(path_in(gen), timeout=30, isolation_level=None)
+            if not durable:
+                # a generation being built is fsynced whole by store.swap_in before anything
+                # points at it; syncing here as well cost ~0.2 s a run for nothing
+                self.db.execute("PRAGMA synchronous = OFF")
+            self.db.executescript(_SCHEMA)
+            self.db.execute("BEGIN IMMEDIATE")  # the one writer holds it for the run
 
     def delete_issue(self, issue_id: str) -> None:
-        self.db.execute("DELETE FROM figures WHERE issue_id = ?", (issue_id,))
-        self.db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
-        self.db.execute("DELETE FROM section_departments WHERE issue_id = ?", (issue_id,))
+        with _as_os_errors():
+            for table in ("figures", "issues", "section_departments"):
+                self.db.execute(f"DELETE FROM {table} WHERE issue_id = ?", (issue_id,))
 
     def put_issue(self, issue: dict, figures: Iterable[dict], sections: Iterable[dict] = ()) -> None:
         """Replace an issue's figures and section departments (``issue`` and ``sections`` as in
         ``Bulletin.to_dict()``)."""
+        with _as_os_errors():
+            self._put_issue(issue, figures, sections)
+
+    def _put_issue(self, issue: dict, figures: Iterable[dict], sections: Iterable[dict]) -> None:
         self.delete_issue(issue["id"])
         self.db.executemany("INSERT INTO section_departments VALUES (?, ?, ?, ?, ?)",
                             [(issue["id"], s["id"], issue["year"], s.get("type") or "", d)
@@ -87,8 +112,9 @@ class FiguresWriter:
             [_row(f) + (issue["kind"], position, _json(f)) for position, f in enumerate(figures)])
 
     def commit(self) -> None:
-        self._derive()
-        self.db.execute("COMMIT")
+        with _as_os_errors():
+            self._derive()
+            self.db.execute("COMMIT")
         self.db.close()
         self.db = None
 

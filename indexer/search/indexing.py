@@ -473,13 +473,11 @@ class _Run:
             on_refused(refusal)
 
     def commit(self) -> None:
-        # The figures first: their commit syncs to disk (~0.1 s), and after Whoosh's commit every
-        # moment until the manifest is saved is one where a kill makes the next run index the new
-        # issues a second time (the hits stay, but replaced documents shift scores until a merge).
-        # Killed between the two, the figures are ahead for a moment and the next run reads those
-        # files again, replacing them.
-        self.figures.commit()
         self.writer.commit()
+        # The figures right after the documents, never before: a run that fails at Whoosh's commit
+        # (a full disk) is undone whole, figures included. Killed between the two, the manifest is
+        # not yet saved, so the next run reads those files again and writes both.
+        self.figures.commit()
         store.crash_point("after-index-commit")
         if not self.building:
             store.publish_staged(self.gen)
