@@ -123,3 +123,33 @@ def test_api_follows_an_incremental_run(corpus_dir, tmp_path):
     assert issues() == ["2022-w40"] == issues()
     index_paths([str(corpus_dir / f"{SAMPLE_NAMES[1]}.pdf")], str(tmp_path), workers=0)
     assert issues() == ["2022-w14", "2022-w40"]
+
+
+def test_without_javascript_a_long_series_lists_its_newest_rows(tmp_path):
+    """A long series: the page lists the newest 200 rows and says how many more the CSV holds."""
+    from webapp import create_app
+    from webapp.views.stats import SERVER_ROWS
+    from indexer.search import engine, store
+    from indexer.search.figures_store import FiguresWriter
+
+    gen = store.new_generation(tmp_path)
+    engine.create_index(gen)
+    writer = FiguresWriter(gen)
+    for n in range(1, SERVER_ROWS + 31):
+        issue = {"id": f"2023-w{n}", "kind": "周报", "year": 2023, "number": n, "published": "2023-12-31"}
+        day = f"2023-{1 + (n - 1) // 28:02d}-{1 + (n - 1) % 28:02d}" if n <= 12 * 28 else "2023-12-31"
+        writer.put_issue(issue, [{
+            "issue_id": issue["id"], "section_id": f"{issue['id']}-1", "paragraph_id": f"{issue['id']}-1-p1",
+            "page": 1, "scope": "本周", "from": day, "to": day, "subject": "行政许可事项", "measure": "受理",
+            "value": n, "unit": "件", "text": f"受理{n}件", "derived": False}])
+    writer.commit()
+    store.mark_complete(gen, engine.SCHEMA_VERSION)
+    store.swap_in(tmp_path, gen)
+    html = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client().get("/stats").get_data(as_text=True)
+    weekly = html[html.index('id="panel-weekly"'):html.index('id="panel-monthly"')]
+    table = weekly[weekly.index("<tbody>"):]
+    assert table.count('href="/issues/') == SERVER_ROWS
+    assert table.index(f">受理{SERVER_ROWS + 30}件<") < table.index(">受理31件<")  # newest first
+    assert ">受理30件<" not in table
+    assert "另有更早的 30 期未列出" in weekly
+    assert '"受理1件"' in weekly  # the chart's data still holds every point

@@ -51,6 +51,7 @@ def stats_csv():
 
 PANELS = (("weekly", "周报", "窗口工作周报"), ("monthly", "月报", "政务窗口月报"))
 PER_PERIOD = ("本周", "本月")
+SERVER_ROWS = 200
 CUMULATIVE = ("今年以来",)
 
 
@@ -89,7 +90,10 @@ def _panel(service, series: list[dict], key: str, kind: str, title: str) -> dict
     elif not panel["has_period"]:
         panel["scope"] = "cumulative"
     shown = PER_PERIOD if panel["scope"] == "period" else CUMULATIVE
-    panel["rows"] = [f for f in figures if f["scope"] in shown]
+    rows = [f for f in figures if f["scope"] in shown]
+    # without JavaScript the newest rows are listed (the script lists them all, from the page's
+    # data); 5,000 issues would be a 4 MB page twice over
+    panel["rows"], panel["rows_left_out"] = rows[-SERVER_ROWS:], max(0, len(rows) - SERVER_ROWS)
     panel["yoy"] = request.args.get(f"{key}_yoy") == "1"
     panel["query"] = [("subject", subject), ("measure", measure), ("kind", kind)]
     return panel
