@@ -127,10 +127,10 @@ def test_api_follows_an_incremental_run(corpus_dir, tmp_path):
 
 def test_without_javascript_a_long_series_lists_its_newest_rows(tmp_path):
     """A long series: the page lists the newest 200 rows and says how many more the CSV holds."""
-    from webapp import create_app
-    from webapp.views.stats import SERVER_ROWS
     from indexer.search import engine, store
     from indexer.search.figures_store import FiguresWriter
+    from webapp import create_app
+    from webapp.views.stats import SERVER_ROWS
 
     gen = store.new_generation(tmp_path)
     engine.create_index(gen)
