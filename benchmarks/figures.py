@@ -49,7 +49,7 @@ def figures_index(issues: int, folder: Path) -> tuple[int, float]:
 
     started = time.perf_counter()
     gen = store.new_generation(folder)
-    engine.create_index(gen)
+    engine.create_index(gen, "whoosh")
     writer = FiguresWriter(gen)
     count = 0
     for issue in iter_issues(issues, seed=2014):

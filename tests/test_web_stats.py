@@ -133,7 +133,7 @@ def test_without_javascript_a_long_series_lists_its_newest_rows(tmp_path):
     from webapp.views.stats import SERVER_ROWS
 
     gen = store.new_generation(tmp_path)
-    engine.create_index(gen)
+    engine.create_index(gen, "whoosh")
     writer = FiguresWriter(gen)
     for n in range(1, SERVER_ROWS + 31):
         issue = {"id": f"2023-w{n}", "kind": "周报", "year": 2023, "number": n, "published": "2023-12-31"}
