@@ -4,6 +4,7 @@ The name itself is stored unchanged (store.write_json_atomic keeps the surrogate
 only say how to show it."""
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -49,3 +50,13 @@ def printable(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data) -> str:
+    """JSON of ``data`` with Chinese as it is, where a file name that is not UTF-8 (lone
+    surrogates, which no UTF-8 writer accepts) becomes ``\\udcXX`` escapes: ``json.loads`` gives
+    back exactly the same name, and the text can be written or sent as UTF-8."""
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))

@@ -161,6 +161,8 @@ def test_gbk_file_names_are_indexed_stored_losslessly_and_served(tmp_path):
     with client.get(f"/issues/{issue_id}/source", headers={"If-None-Match": response.headers["ETag"]}) as again:
         assert again.status_code == 304
     assert client.get(f"/issues/{issue_id}").status_code == 200
+    twin = client.get(f"/issues/{issue_id}.json")  # the JSON twin: the same name, not a 500
+    assert twin.status_code == 200 and twin.get_json()["issue"]["source"]["path"] == gbk.name
 
 
 # --- 3. --prune of an issue held as both .pdf and .txt -------------------------------------------

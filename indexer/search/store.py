@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from ..names import json_text
 from .errors import IndexBusy, IndexDamaged, IndexFolderUnusable, IndexPointerDamaged
 
 try:
@@ -64,14 +65,13 @@ def crash_point(step: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def write_json_atomic(path: Path, data) -> None:
     """Write JSON in UTF-8 and rename it into place. A file name that is not UTF-8 (GBK bytes from
     a Windows zip archive) reaches Python as lone surrogates, which UTF-8 cannot hold; written as
     ``\\udcXX`` escapes, ``json.load`` gives back exactly the same name."""
-    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))
+    text = json_text(data)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:

@@ -2,10 +2,12 @@
 as `parse --format json` prints it. Also the footer's 已收录 N 期 · 最近更新, on every page."""
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+from indexer.names import json_text
 from indexer.search import catalog
 
 from ..searching import get_service
@@ -43,4 +45,10 @@ def issue_json(issue_id: str):
     bulletin = get_service().issue(issue_id)
     if bulletin is None:
         return jsonify(error=f"no issue {issue_id!r} in the index"), 404
-    return jsonify(bulletin)
+    # The file's own name, not the server's folders (which /healthz keeps to itself too); a name
+    # that is not UTF-8 is sent as \udcXX escapes, as the index stores it, not as a 500.
+    source = dict(bulletin["issue"].get("source") or {})
+    if source.get("path"):
+        source["path"] = os.path.basename(source["path"])
+    shown = {**bulletin, "issue": {**bulletin["issue"], "source": source}}
+    return Response(json_text(shown), mimetype="application/json")
