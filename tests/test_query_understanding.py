@@ -372,3 +372,23 @@ def test_words_close_together_rank_before_the_same_words_far_apart(tmp_path):
     index_paths([str(tmp_path / "docs")], tmp_path / "index", parse=parse_sample)
     got = [h["section_id"] for h in open_service(tmp_path / "index").export_hits([("q", "延时服务 预约办理")])]
     assert got == ["2024-w5-s2", "2024-w5-s1"]
+
+
+def test_a_match_in_the_heading_ranks_before_one_in_the_body(tmp_path):
+    from datetime import date
+
+    from indexer.parsing.model import Bulletin, Issue
+
+    issue = Issue(id="2024-w6", kind="周报", year=2024, number=6, total_number=None,
+                  published=date(2024, 2, 9), period=(date(2024, 2, 5), date(2024, 2, 9)),
+                  title="窗口工作周报 2024年第6期", source_path="", sha256="")
+    # the body one says 帮办代办 three times, so BM25 alone puts it first; the heading says what
+    # the other section is about
+    body = _section("2024-w6", 1, ["窗口工作动态", "窗口资讯"], "窗口动态", [],
+                    "窗口推行帮办代办，帮办代办覆盖全部事项，帮办代办人员每日到岗。")
+    heading = _section("2024-w6", 2, ["窗口工作动态", "帮办代办工作开展情况"], "窗口动态", [],
+                       "本周为企业提供全程服务，群众满意。")
+    write_samples(tmp_path / "docs", bulletins=[Bulletin(issue, [body, heading])])
+    index_paths([str(tmp_path / "docs")], tmp_path / "index", parse=parse_sample)
+    got = [h["section_id"] for h in open_service(tmp_path / "index").export_hits([("q", "帮办代办")])]
+    assert got == ["2024-w6-s2", "2024-w6-s1"]

@@ -29,7 +29,8 @@ from .params import FACETS
 # 6: Whoosh's table of contents pickles its analyzers by module path, and they moved from
 #    engine.py to backends/whoosh_backend.py, so an index of schema 5 cannot be opened any more
 # 7: each generation holds its 办件 figures (figures_store.py).
-SCHEMA_VERSION = 7
+# 8: heading_chars, how much of the Ctrl+F text is the heading (a match there ranks first)
+SCHEMA_VERSION = 8
 FACET_FIELDS = FACETS
 _FIELD_OF_FACET = {"department": "departments", "year": "year", "type": "type", "kind": "kind"}
 # Sections of one issue keep their order; issues are ordered by the date they report on.
@@ -121,6 +122,8 @@ def section_documents(bulletin: dict, version: Optional[str] = None) -> Iterable
             bigrams=sorted(analysis.index_bigrams(searchable)),
             # the Ctrl+F view: folded, without whitespace; a candidate is confirmed on it
             text=analysis.searchable_text(searchable),
+            # the heading is that text's first characters (folding keeps one character for one)
+            heading_chars=len(analysis.searchable_text(heading)),
             payload={
                 "section_id": section["id"], "issue_id": issue["id"], "issue_title": issue["title"],
                 "published": issue["published"], "kind": issue["kind"], "year": issue["year"],
@@ -193,6 +196,11 @@ class Snapshot:
         self.texts: list[str] = [""] * self.doc_count_all
         for d, text in zip(live, reader.texts(live)):
             self.texts[d] = text
+        # each section's heading in the same form (its text's first characters), for "heading"
+        # specs: cut once here, not once per candidate of every query
+        self.headings: list[str] = [""] * self.doc_count_all
+        for d, chars in zip(live, reader.heading_chars(live)):
+            self.headings[d] = self.texts[d][:chars]
         self._date_masks: dict = {}
         self._vocabularies: dict[int, list] = {}
         self.suggester = None  # suggest.py's, built on the first query that finds little
@@ -260,6 +268,18 @@ class Snapshot:
             mask = self.lead_masks.get(spec[1], 0)
         elif kind == "type":
             mask = self.facet_masks["type"].get(spec[1], 0)
+        elif kind == "heading":  # sections holding each group's word, one of them in the heading
+            _, groups = spec
+            headings = self.headings
+            mask = self._eval(("and", tuple(found for found, _ in groups)))
+            docs = mask_to_docs(mask)
+            if len(groups) == 1 and len(groups[0][1]) == 1:  # one word, the common case: no
+                word = groups[0][1][0]                        # generators per candidate
+                docs = [d for d in docs if word in headings[d]]
+            else:
+                docs = [d for d in docs
+                        if all(any(w in headings[d] for w in words) for _, words in groups)]
+            mask = docs_to_mask(docs)
         elif kind == "near":  # the sections holding every word, then a look at where they stand
             _, specs, words, gap = spec
             texts = self.texts

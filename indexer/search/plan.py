@@ -150,6 +150,31 @@ def named_spec(parsed: ParsedQuery) -> Optional[Spec]:
     return _and(parts)
 
 
+def heading_spec(parsed: ParsedQuery) -> Optional[Spec]:
+    """Sections whose heading holds what the query names: for each word outside an OR, the word
+    itself, or any written form of the department or column it names. A match in the heading
+    says what the section is about; the same word somewhere in its body may be a passing mention.
+    None when the query names nothing a heading could hold (only issue references, or ORs). One
+    character is no name: 厅 in a heading says nothing, and looking costs a pass over every match."""
+    groups = []
+    for group in parsed.groups:
+        if len(group) != 1:
+            continue
+        for leaf in group[0].leaves():
+            if leaf.issue or len(analysis.compact(leaf.text)) < 2:
+                continue
+            if leaf.department:
+                forms = [analysis.compact(f) for f in written_forms(leaf.department)]
+            elif leaf.column:
+                forms = [analysis.compact(f) for f in column_forms(leaf.column)]
+            else:
+                forms = [analysis.compact(leaf.text)]
+            found = term_match(leaf)  # what the query finds anyway (cached): the candidates
+            if found is not None:
+                groups.append((found, tuple(dict.fromkeys(forms))))
+    return ("heading", tuple(groups)) if groups else None
+
+
 NEAR_GAP = 30  # characters allowed between the words a query names, besides the words themselves
 MAX_NEAR_WORDS = 6
 

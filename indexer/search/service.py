@@ -402,13 +402,14 @@ def _correction(snap: engine.Snapshot, params: SearchParams, parsed: ParsedQuery
 def _by_relevance(matches: _Matches, offset: int, count: int) -> list:
     """Sections holding every word contiguously first (an unspaced word: the whole string, then its
     parts each whole), then the rest; within each, the sections squarely about the departments and
-    columns named (plan.named_spec) first; within those, the ones where the words stand close
-    together (plan.near_spec); each tier by score."""
+    columns named (plan.named_spec) first; within those, the ones whose heading holds the words
+    (plan.heading_spec); then the ones where the words stand close together (plan.near_spec);
+    each tier by score."""
     snap, parsed = matches.snapshot, matches.parsed
     rank = plan.rank_terms(parsed)
     tiers = [matches.final]
     for spec in (plan.contiguous_spec(parsed), plan.parts_contiguous_spec(parsed),
-                 plan.named_spec(parsed), plan.near_spec(parsed)):
+                 plan.named_spec(parsed), plan.heading_spec(parsed), plan.near_spec(parsed)):
         if spec is not None:
             mask = snap.match_mask(spec)
             tiers = [part for tier in tiers for part in (tier & mask, tier & ~mask)]

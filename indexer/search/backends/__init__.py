@@ -21,6 +21,7 @@ A backend module has ``NAME`` and:
     Reader.terms(field)            every (term, document frequency) of a field (the word index)
     Reader.orders(docs)            the ``order`` value of each document (date, then section ordinal)
     Reader.texts(docs)             the folded, whitespace-free text of each document (Ctrl+F view)
+    Reader.heading_chars(docs)     how many of each text's first characters are its heading
     Reader.doc_frequency(field, term), Reader.postings(field, term)   exact terms (bigrams,
                                    issue_id, issue_total)
     Reader.term_scores(word, into) fills ``into[d]`` with each live holder's score of the word-index

@@ -26,7 +26,7 @@ WRITER_HEAP = 64_000_000  # bytes buffered before Tantivy writes a segment
 # Pre-tokenized fields: the terms come from analysis.py, joined by spaces
 _TERMS = "whitespace"
 _FIELDS = ("issue_id", "issue_total", "year", "kind", "type", "departments", "lead_department",
-           "order", "words", "bigrams", "text", "payload")
+           "order", "heading_chars", "words", "bigrams", "text", "payload")
 
 
 def build_schema() -> "tantivy.Schema":
@@ -35,6 +35,7 @@ def build_schema() -> "tantivy.Schema":
     for name in ("issue_id", "issue_total", "year", "kind", "type", "departments", "lead_department"):
         b.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic")
     b.add_unsigned_field("order", stored=False, indexed=False, fast=True)
+    b.add_unsigned_field("heading_chars", stored=False, indexed=False, fast=True)
     # ranking: frequencies and field lengths for BM25, no positions (never a phrase query here)
     b.add_text_field("words", stored=False, tokenizer_name=_TERMS, index_option="freq")
     # candidates only: which sections hold a bigram
@@ -87,6 +88,7 @@ class Writer:
         for department in doc["departments"]:
             d.add_text("departments", department)
         d.add_unsigned("order", doc["order"])
+        d.add_unsigned("heading_chars", doc["heading_chars"])
         d.add_text("words", " ".join(doc["words"]))
         d.add_text("bigrams", " ".join(doc["bigrams"]))
         d.add_bytes("text", doc["text"].encode("utf-8"))
@@ -221,6 +223,11 @@ class Reader:
         if not docs:
             return []
         return self.searcher.fast_field_values("order", [self._addresses[d] for d in docs])
+
+    def heading_chars(self, docs: list[int]) -> list[int]:
+        if not docs:
+            return []
+        return self.searcher.fast_field_values("heading_chars", [self._addresses[d] for d in docs])
 
     def _stored(self, docs: list[int], field: str) -> list[bytes]:
         doc = self.searcher.doc

@@ -85,6 +85,7 @@ def build_schema() -> Schema:
         # the department named first: the one acting in the item, not one of a roll of names
         lead_department=_keyed(ID()),
         order=COLUMN(NumericColumn("Q")),
+        heading_chars=COLUMN(NumericColumn("I")),  # the heading's share of ``text``
         # Ranking only, so no positions: they would cost build time and index size for nothing.
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # Candidates only: which sections hold a bigram. Whether a run of characters occurs is
@@ -133,7 +134,8 @@ class Writer:
         self._writer.add_document(
             issue_id=doc["issue_id"], issue_total=doc["issue_total"], year=doc["year"],
             kind=doc["kind"], type=doc["type"], departments=",".join(doc["departments"]),
-            lead_department=doc["lead_department"], order=doc["order"], words=doc["words"],
+            lead_department=doc["lead_department"], order=doc["order"],
+            heading_chars=doc["heading_chars"], words=doc["words"],
             bigrams=doc["bigrams"], text=doc["text"].encode("utf-8"), payload=doc["payload"])
 
     def delete_issue(self, issue_id: str) -> None:
@@ -245,6 +247,12 @@ class Reader:
         if not docs:
             return []
         column = self._reader.column_reader("order")
+        return [column[d] for d in docs]
+
+    def heading_chars(self, docs: list[int]) -> list[int]:
+        if not docs:
+            return []
+        column = self._reader.column_reader("heading_chars")
         return [column[d] for d in docs]
 
     def texts(self, docs: list[int]) -> list[str]:
