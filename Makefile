@@ -10,7 +10,7 @@ DEMO_ISSUES ?= 60
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-test browser index-demo bench clean
+.PHONY: run test lint install install-test browser ocr index-demo bench clean
 
 # Debian and Ubuntu ship python3 without venv (the python3-venv package): install it when root.
 $(BIN)/python:
@@ -41,9 +41,16 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; \
 	else echo "chromium or a CJK font is missing: run 'sudo apt-get install chromium fonts-wqy-microhei' (browser tests will be skipped)"; fi
 
+# Tesseract with its simplified-Chinese model reads scanned pages (indexer/parsing/ocr.py). Without
+# it a scanned page is refused by name with this same hint, and the OCR tests are skipped.
+ocr:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-chi-sim; \
+	else echo "tesseract or its Chinese model is missing: run 'sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim' (scanned pages will be refused, OCR tests skipped)"; fi
+
 # With ARCHIVE the folder stays watched while serving: a bulletin dropped into it is searchable
 # within seconds, without a restart.
-run: install
+run: install ocr
 	@if [ -n "$(ARCHIVE)" ]; then \
 	  { $(BIN)/bulletin-search index "$(ARCHIVE)" || [ $$? -eq 1 ]; } && \
 	  $(BIN)/bulletin-search serve --host $(HOST) --port $(PORT) --watch "$(ARCHIVE)"; \
@@ -53,7 +60,7 @@ run: install
 	  $(BIN)/bulletin-search serve --host $(HOST) --port $(PORT); \
 	fi
 
-test: install-test browser
+test: install-test browser ocr
 	$(BIN)/python -m pytest
 
 # A small rule set (pyproject.toml's [tool.ruff]): mistakes, not style.

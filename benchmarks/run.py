@@ -483,8 +483,12 @@ def main(argv: list[str] | None = None) -> int:
         print(report)
         output = Path(args.output)
         previous = output.read_text("utf-8") if output.is_file() else ""
-        if "## Load test" in previous:  # written by benchmarks.load; kept until that is run again
-            report = report.rstrip() + "\n\n" + previous[previous.index("## Load test"):]
+        # Sections written by benchmarks.load and benchmarks.ocr are kept until those are run again.
+        for kept in ("## OCR and page layouts", "## Load test"):
+            if kept in previous:
+                start = previous.index(kept)
+                following = previous.find("\n## ", start + len(kept))
+                report = report.rstrip() + "\n\n" + previous[start:following if following != -1 else None].rstrip() + "\n"
         output.write_text(report, "utf-8")
         (work / "results.json").write_text(json.dumps(results, indent=1))
     finally:

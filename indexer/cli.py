@@ -44,7 +44,7 @@ def _print_refusal(refusal) -> None:
 def cmd_parse(args: argparse.Namespace) -> int:
     from .parsing.model import RefusedInput
     from .parsing.parser import parse_file
-    from .parsing.render import bulletin_as_text
+    from .parsing.render import bulletin_as_text, lines_as_text
 
     try:
         bulletin = parse_file(args.file)
@@ -52,10 +52,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
         _print_refusal(refusal)
         return EXIT_REFUSED
     if args.format == "json":
-        json.dump(bulletin.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        shown = bulletin.to_dict()
+        if args.explain:
+            shown["lines"] = [placement.to_dict() for placement in bulletin.lines]
+        json.dump(shown, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(bulletin_as_text(bulletin))
+        if args.explain:
+            sys.stdout.write(lines_as_text(bulletin))
     for warning in bulletin.warnings:
         _say(f"warning: {args.file}: {warning}")
     return EXIT_OK
@@ -226,7 +231,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo.archive import write_demo_archive
 
     written = write_demo_archive(args.folder, issues=args.issues, seed=args.seed,
-                                 formats=tuple(args.formats.split(",")))
+                                 formats=tuple(args.formats.split(",")), layouts=not args.plain_layouts)
     print(f"wrote {written} bulletin files to {args.folder}")
     return EXIT_OK
 
@@ -241,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("parse", help="parse one bulletin (.pdf or .txt) and print it; indexes nothing")
     p.add_argument("file")
     p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--explain", action="store_true",
+                   help="also list every line of the file with the section it went to, or why it is no content "
+                        "(masthead, header block, running header/footer, page number, distribution block)")
     p.set_defaults(run=cmd_parse)
 
     p = commands.add_parser("index", help="add every .pdf/.txt under the paths to the index")
@@ -307,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--issues", type=int, default=60, help="how many issues (default 60)")
     p.add_argument("--seed", type=int, default=2014)
     p.add_argument("--formats", default="pdf,txt", help="comma-separated: pdf, txt (default both)")
+    p.add_argument("--plain-layouts", action="store_true",
+                   help="lay out every PDF plainly (by default some get running headers, footnotes, a page "
+                        "ending early, or a scanned page that indexing reads by OCR)")
     p.set_defaults(run=cmd_demo)
     return parser
 

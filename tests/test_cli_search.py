@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from indexer.cli import main
+from indexer.parsing import ocr
 
 from .conftest import SAMPLE_NAMES, needs_corpus
 
@@ -45,7 +46,9 @@ def test_bad_files_beside_good_ones(tmp_path, corpus_dir, capsys):
     assert main(["index", str(folder), "--index-dir", str(target)]) == 1
     captured = capsys.readouterr()
     refusals = [line for line in captured.err.splitlines() if line.startswith("refused:")]
-    assert len(refusals) == 3 and all(str(folder) in line for line in refusals)
+    # scanned.pdf is a scan of good.pdf's issue: read by OCR where Tesseract is installed (and then
+    # the copy of an issue another file holds), else refused with the install hint.
+    assert len(refusals) == (2 if ocr.available() else 3) and all(str(folder) in line for line in refusals)
     assert "Traceback" not in captured.err
     assert main(["search", "三码一测", "--index-dir", str(target), "--format", "json"]) == 0
     reply = json.loads(capsys.readouterr().out)

@@ -20,9 +20,12 @@ def file_stem(index: int, issue: DemoIssue, seed: int) -> str:
     return f"{index:04d}_{digest}"
 
 
-def write_issue(issue: DemoIssue, folder: Path, stem: str, formats: Iterable[str]) -> list[Path]:
-    """Write one issue in the given formats; returns the paths written."""
-    from .pdf import layout_issue, write_issue_pdf
+def write_issue(issue: DemoIssue, folder: Path, stem: str, formats: Iterable[str], layout_variant: str = "plain") -> list[Path]:
+    """Write one issue in the given formats; returns the paths written. ``layout_variant`` (pdf.py:
+    plain, running header, early page end, footnote, scanned page) is the PDF's page layout; the
+    .txt is always cut from the plain one."""
+    from .layouts import replace_page_with_scan
+    from .pdf import PLAIN, SCANNED_PAGE, layout_issue, write_issue_pdf
 
     written = []
     layout = layout_issue(issue) if "pdf" in formats or issue.style.txt_form != "paragraphs" else None
@@ -31,13 +34,20 @@ def write_issue(issue: DemoIssue, folder: Path, stem: str, formats: Iterable[str
         if fmt == "txt":
             path.write_text(issue_text(issue, layout), encoding="utf-8")
         else:
-            write_issue_pdf(issue, path, layout)
+            drawn = layout if layout_variant in (PLAIN, SCANNED_PAGE) else layout_issue(issue, layout_variant)
+            write_issue_pdf(issue, path, drawn)
+            if layout_variant == SCANNED_PAGE:
+                replace_page_with_scan(path)
         written.append(path)
     return written
 
 
-def write_demo_archive(folder, issues: int = 60, seed: int = 2014, formats=FORMATS) -> int:
-    """Generate ``issues`` bulletins into ``folder`` (created if needed); returns files written."""
+def write_demo_archive(folder, issues: int = 60, seed: int = 2014, formats=FORMATS, layouts: bool = False) -> int:
+    """Generate ``issues`` bulletins into ``folder`` (created if needed); returns files written.
+    With ``layouts``, a share of the PDFs gets the unusual layouts of demo/layouts.py (one in ten
+    a scanned page, which indexing reads by OCR)."""
+    from .layouts import layout_for
+
     formats = tuple(f.strip().lower() for f in formats if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -48,7 +58,8 @@ def write_demo_archive(folder, issues: int = 60, seed: int = 2014, formats=FORMA
     folder.mkdir(parents=True, exist_ok=True)
     count = 0
     for index, issue in enumerate(iter_issues(issues, seed)):
-        count += len(write_issue(issue, folder, file_stem(index, issue, seed), formats))
+        variant = layout_for(index) if layouts else "plain"
+        count += len(write_issue(issue, folder, file_stem(index, issue, seed), formats, variant))
     return count
 
 

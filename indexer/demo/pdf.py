@@ -186,7 +186,16 @@ def _centered(text: str, baseline: float, size: float, **style) -> PlacedText:
     return PlacedText(PAGE_WIDTH / 2 - width / 2, baseline, text, size, 0, **style)
 
 
-def layout_issue(issue: DemoIssue) -> Layout:
+# The page layouts the archive holds besides the plain one (demo/layouts.py picks a share).
+PLAIN = "plain"
+RUNNING_HEADER = "running header"  # a title line above every page, `第 N 页 共 M 页` below
+EARLY_PAGE_END = "early page end"  # page 2 stops half-way in a sentence that goes on overleaf
+FOOTNOTE = "footnote"  # a note ① at the foot of page 2, its mark after a paragraph there
+SCANNED_PAGE = "scanned page"  # page 2 is an image (demo/layouts.py), read back by OCR
+FOOTNOTE_TEXT = "①数据来源：一体化政务服务平台，统计口径为本级。"
+
+
+def layout_issue(issue: DemoIssue, variant: str = PLAIN) -> Layout:
     pager = _Pager()
     block_pages: list[int] = []
     page_pieces: list[list[list[str]]] = []
@@ -231,8 +240,21 @@ def layout_issue(issue: DemoIssue) -> Layout:
     body = rest[:first_dist]
     dist = [b for b in rest[first_dist:] if b.role == "dist"]
     attachment = [b for b in rest[first_dist:] if b.role.startswith("att_")]
+    cut_done = variant != EARLY_PAGE_END
+    last_lines: dict[int, tuple[int, PlacedText]] = {}  # block index → (page, its last line)
     for position, block in enumerate(body):
         lines = break_lines(block.text)
+        if not cut_done and block.role == "para" and pager.page.number == 2 and len(lines) >= 3 \
+                and pager.room() > len(lines):
+            # The page ends in the middle of the paragraph's second line, mid-sentence; the rest is
+            # set again from the top of the next page, flush left.
+            second = lines[1][0]
+            half = len(second) // 2
+            while half < len(second) - 1 and not (_is_cjk(second[half - 1]) and _is_cjk(second[half])):
+                half += 1
+            rest = second[half:] + "".join(line for line, _ in lines[2:])
+            lines = [lines[0], (second[:half], True), ("\f", False)] + break_lines(rest, first_indent=0.0)
+            cut_done = True
         heading = block.role in ("h1", "h2")
         next_is_text = position + 1 < len(body)
         needed = len(lines) + (1 if heading and next_is_text else 0)
@@ -243,14 +265,19 @@ def layout_issue(issue: DemoIssue) -> Layout:
         block_pages.append(pager.page.number)
         pieces = [[]]
         for line_index, (line, last) in enumerate(lines):
+            if line == "\f":
+                pager.new_page()
+                pieces.append([])
+                continue
             if pager.room() < 1:
                 pager.new_page()
                 pieces.append([])
             pieces[-1].append(line)
             indent = 2 * EM if line_index == 0 else 0.0
             spacing = TRACKING if last else _justified_spacing(line, MEASURE - indent, BODY_SIZE)
-            pager.page.texts.append(PlacedText(LEFT + indent, pager.y, line, BODY_SIZE, spacing,
-                                               bold=block.role == "h1"))
+            placed = PlacedText(LEFT + indent, pager.y, line, BODY_SIZE, spacing, bold=block.role == "h1")
+            pager.page.texts.append(placed)
+            last_lines[body_start + position] = (pager.page.number, placed)
             pager.y += LINE_PITCH
         page_pieces.append([p for p in pieces if p])
     # the distribution block, between two rules, kept together at the end of the body
@@ -287,9 +314,38 @@ def layout_issue(issue: DemoIssue) -> Layout:
                     x = LEFT + 2 * EM + column * (MEASURE / 2)
                     pager.page.texts.append(PlacedText(x, pager.y, cell, BODY_SIZE, TRACKING))
             pager.y += LINE_PITCH
+    total = len(pager.pages)
     for page in pager.pages:
-        page.texts.append(_centered(f"— {page.number} —", FOOTER_BASELINE, 14))
+        if variant == RUNNING_HEADER:
+            page.texts.insert(0, _centered(f"{issue.title} {issue.year}年第{issue.number}期", 50.0, 10.5))
+            page.texts.append(_centered(f"第 {page.number} 页 共 {total} 页", FOOTER_BASELINE, 12))
+        else:
+            page.texts.append(_centered(f"— {page.number} —", FOOTER_BASELINE, 14))
+    if variant == FOOTNOTE and total >= 3:
+        _add_footnote(issue, pager.pages[1], last_lines)
     return Layout(pager.pages, block_pages, page_pieces)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _add_footnote(issue: DemoIssue, page: Page, last_lines: dict[int, tuple[int, PlacedText]]) -> None:
+    """A mark ① after the last line on the page that ends a section (so the section's text is
+    what it was, the mark and the note after it), and the note in small type at the page foot."""
+    ends = [i for i in range(len(issue.blocks) - 1)
+            if issue.blocks[i].role == "para" and issue.blocks[i].section is not None
+            and issue.blocks[i + 1].section != issue.blocks[i].section]
+    for index in reversed(ends):
+        on_page, placed = last_lines.get(index, (None, None))
+        if on_page != page.number or not placed.text.endswith("。"):
+            continue
+        width = text_width(placed.text, BODY_SIZE, placed.char_space)
+        if placed.x + width < RIGHT - 2 * EM:
+            page.texts.append(PlacedText(placed.x + width + 1, placed.baseline - 6, "①", 9, 0))
+            page.texts.append(PlacedText(LEFT, 768.0, FOOTNOTE_TEXT, 10.5, 0))
+            page.rules.append((LEFT, 755.0, LEFT + 120, False))
+            return
 
 
 def write_issue_pdf(issue: DemoIssue, path, layout: Optional[Layout] = None, compress: bool = True) -> Layout:

@@ -77,7 +77,10 @@ def marker_of(text: str, outline: Optional["Outline"] = None) -> Optional[Marker
     ):
         match = pattern.match(text)
         if match and text[match.end():].strip():
-            return Marker(level, to_int(match.group(1)), match.group(0).strip(), text[match.end():], dotted=dotted)
+            marker = Marker(level, to_int(match.group(1)), match.group(0).strip(), text[match.end():], dotted=dotted)
+            if level == 1 and outline is not None and outline.repeats(marker):
+                return None  # `三、` inside an item of `三、窗口工作动态`: an enumerated point, not a section
+            return marker
         if match and level == 1:
             return None
     match = _LEVEL3_DOTTED_COUNT.match(text)
@@ -119,6 +122,12 @@ class Outline:
         if index is None:
             return marker.number == 1
         return marker.number == self._open[index].number + 1
+
+    def repeats(self, marker: Marker) -> bool:
+        """True when ``marker`` goes back in its own open sequence (`三、` after `三、`, `二、` after
+        `三、`): a top-level heading never does, an enumeration inside the text may."""
+        index = self._sibling(marker)
+        return index is not None and marker.number <= self._open[index].number
 
     def place(self, marker: Marker) -> int:
         """Open ``marker``; returns its depth (1 for a top-level block)."""

@@ -17,9 +17,13 @@ class Paragraph:
     id: str
     text: str
     page: Optional[int]  # PDF page the paragraph starts on; None for .txt
+    ocr: Optional[tuple[str, float]] = None  # (engine, confidence 0..1) when read from a scan
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "text": self.text, "page": self.page}
+        out = {"id": self.id, "text": self.text, "page": self.page}
+        if self.ocr:
+            out["ocr"] = {"engine": self.ocr[0], "confidence": self.ocr[1]}
+        return out
 
 
 @dataclass
@@ -84,6 +88,9 @@ class Bulletin:
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
     damaged_pages: list[int] = field(default_factory=list)  # PDF pages read in part or not at all
+    # Where every line of the file went (explain.LinePlacement); shown by `parse --explain` only.
+    lines: list = field(default_factory=list, compare=False, repr=False)
+    ocr_pages: list = field(default_factory=list, compare=False)  # PDF pages read by OCR
 
     def to_dict(self) -> dict:
         out = {

@@ -7,12 +7,13 @@ the punctuation and, in hard-wrapped texts, the line width decide.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional
 
 from .markers import Marker, Outline, display_width, heading_only, marker_of
-from .reading import PAGE_NUMBER, Line
+from .layout import FOOTNOTE_START, PAGE_NUMBER, PAGE_NUMBER_CLASS
+from .reading import Line
 
 # Sentence ends; a closing quote or bracket right after one still ends the sentence.
 _TERMINAL = re.compile(r"[。！？；：!?;:…](?:[”’」』）)】\]]*)$")
@@ -31,6 +32,10 @@ class RawParagraph:
     text: str
     page: Optional[int]
     plain: bool = False  # no heading, whatever its marker-like start (see Line.plain)
+    lines: list[int] = field(default_factory=list)  # Line.number of every line it was made of
+    footnote: bool = False
+    section: Optional[str] = None  # the section it ended in (set by structure.split_sections)
+    ocr: list[float] = field(default_factory=list)  # confidence of each of its lines read by OCR
 
 
 def normalise_spacing(text: str) -> str:
@@ -89,9 +94,13 @@ def is_heading_line(text: str) -> bool:
     return marker is not None and heading_only(marker, text)
 
 
-def _ends_paragraph(line: Line, text: str, paragraph: str, first_of_paragraph: bool, full_width: Optional[float]) -> bool:
-    """Whether ``line`` (cleaned: ``text``) ends the paragraph that holds ``paragraph`` so far."""
+def _ends_paragraph(line: Line, text: str, paragraph: str, first_of_paragraph: bool, full_width: Optional[float],
+                    following: Optional[Line] = None) -> bool:
+    """Whether ``line`` (cleaned: ``text``) ends the paragraph that holds ``paragraph`` so far;
+    ``following`` is the next line."""
     if line.short is not None:  # a PDF line: the layout decides
+        if line.short and following is not None and _page_ends_early(line, text, paragraph, following):
+            return False
         return line.short and not _CONTINUING.search(text)
     if _CONTINUING.search(text):
         return False
@@ -128,6 +137,15 @@ def _starts_paragraph(line: Line, marker: Optional[Marker], text: str, previous_
     return outline.expects(marker) or heading_only(marker, text)
 
 
+def _page_ends_early(line: Line, text: str, paragraph: str, following: Line) -> bool:
+    """A page that stops short in the middle of a sentence (`…的工作要` / overleaf, flush left,
+    `求，通报…`): the paragraph goes on. A sentence that ends, a heading or a list row (no
+    sentence punctuation in the paragraph so far) ends there as usual."""
+    return (following.page != line.page and following.indented is False and not _TERMINAL.search(text)
+            and bool(_SENTENCE.search(paragraph)) and not is_heading_line(paragraph)
+            and marker_of(clean_line(following.text)) is None)
+
+
 # A first line set 28 characters a line, less the two-character indent.
 FULL_FIRST_LINE = 26
 
@@ -139,16 +157,23 @@ def _heading_runs_on(line: Line, marker: Optional[Marker], text: str, previous: 
             and display_width(text) <= SHORT_LINE and not _SENTENCE.search(text) and is_heading_line(previous))
 
 
-def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
-    """Join physical lines into paragraphs, dropping page numbers and blank lines."""
+def build_paragraphs(lines: list[Line], notes: Optional[list[Line]] = None,
+                     dropped: Optional[dict[int, str]] = None) -> list[RawParagraph]:
+    """Join physical lines into paragraphs, dropping page numbers and blank lines (their numbers
+    go into ``dropped`` with that class); ``notes`` (the footnote lines) become paragraphs of their
+    own after the paragraph that cites them."""
     kept = [line for line in lines if line.text.strip() and not PAGE_NUMBER.match(line.text.strip())]
+    if dropped is not None:
+        for line in lines:
+            if line.text.strip() and PAGE_NUMBER.match(line.text.strip()):
+                dropped[line.number] = PAGE_NUMBER_CLASS
     full_width = _hard_wrap_width(kept) if kept and kept[0].short is None else None
     paragraphs: list[RawParagraph] = []
     outline = Outline()  # the numbering so far, to tell the item due next from a number
     open_paragraph = False
     lines_in_paragraph = 0
     previous_text = ""
-    for line in kept:
+    for position, line in enumerate(kept):
         text = clean_line(line.text)
         if not text:
             continue
@@ -157,15 +182,50 @@ def build_paragraphs(lines: list[Line]) -> list[RawParagraph]:
                                                                         full_width is not None)
                 or paragraphs and _heading_runs_on(line, marker, text, paragraphs[-1].text)):
             paragraphs[-1].text = _join(paragraphs[-1].text, text)
+            paragraphs[-1].lines.append(line.number)
+            if line.ocr is not None:
+                paragraphs[-1].ocr.append(line.ocr)
             lines_in_paragraph += 1
         else:
-            paragraphs.append(RawParagraph(text, line.page, line.plain))
+            paragraphs.append(RawParagraph(text, line.page, line.plain, [line.number],
+                                           ocr=[line.ocr] if line.ocr is not None else []))
             lines_in_paragraph = 1
             if marker is not None:
                 outline.place(marker)
+        following = kept[position + 1] if position + 1 < len(kept) else None
         open_paragraph = not line.plain and not _ends_paragraph(line, text, paragraphs[-1].text,
-                                                                lines_in_paragraph == 1, full_width)
+                                                                lines_in_paragraph == 1, full_width, following)
         previous_text = text
+    _place_footnotes(paragraphs, notes or [])
     for paragraph in paragraphs:
         paragraph.text = normalise_spacing(paragraph.text)
     return paragraphs
+
+
+def _place_footnotes(paragraphs: list[RawParagraph], notes: list[Line]) -> None:
+    """Each footnote (a line starting ①, and the small lines under it) goes right after the last
+    paragraph begun by its page that carries its mark, else after the last one begun by then."""
+    grouped: list[RawParagraph] = []
+    for line in notes:
+        text = clean_line(line.text)
+        if not text:
+            continue
+        if not grouped or FOOTNOTE_START.match(text) or line.page != grouped[-1].page:
+            grouped.append(RawParagraph(text, line.page, plain=True, lines=[line.number], footnote=True))
+        else:
+            grouped[-1].text = _join(grouped[-1].text, text)
+            grouped[-1].lines.append(line.number)
+        if line.ocr is not None:
+            grouped[-1].ocr.append(line.ocr)
+    for note in grouped:
+        mark = note.text.strip()[0]
+        begun = [i for i, p in enumerate(paragraphs)
+                 if not p.footnote and (p.page is None or note.page is None or p.page <= note.page)]
+        if not begun:
+            paragraphs.insert(0, note)
+            continue
+        citing = next((i for i in reversed(begun) if mark in paragraphs[i].text), begun[-1])
+        at = citing + 1
+        while at < len(paragraphs) and paragraphs[at].footnote:
+            at += 1
+        paragraphs.insert(at, note)

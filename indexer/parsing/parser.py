@@ -9,7 +9,9 @@ from .markers import MAX_TITLE, heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line, display_width
-from .reading import PAGE_NUMBER, Line, SourceText, damage_warning, read_source
+from .explain import DISTRIBUTION_BLOCK, UNPLACED, header_class, placements
+from .layout import FOOTNOTE, PAGE_NUMBER
+from .reading import Line, SourceText, damage_warning, read_source
 from .structure import build_tree, split_sections
 
 # The distribution block at the end: 报：… 送：… 发：… （共印 80份）, and its variants 报送：,
@@ -30,12 +32,17 @@ def parse_file(path: str) -> Bulletin:
 
 
 def _first_heading_index(texts: list[str]) -> int | None:
-    for wanted in (1, 2):
-        for index, text in enumerate(texts):
-            marker = marker_of(text)
-            if marker and marker.level == wanted and not marker.attachment:
-                return _after_contents(texts, index)
-    return None
+    """The first top-level heading (after a table of contents, if any); or the first level-2 one
+    when it comes earlier: a body that opens with an item whose `一、` heading was never typed
+    starts there, and the item stays a section of its own."""
+    first: dict[int, int] = {}
+    for index, text in enumerate(texts):
+        marker = marker_of(text)
+        if marker and marker.level in (1, 2) and not marker.attachment and marker.level not in first:
+            first[marker.level] = index
+    if 1 in first and (2 not in first or first[1] < first[2]):
+        return _after_contents(texts, first[1])
+    return first.get(2)
 
 
 def _after_contents(texts: list[str], start: int) -> int:
@@ -93,9 +100,9 @@ def _attachment_note(texts: list[str]) -> set[int]:
     return note
 
 
-def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
+def _body_without_boilerplate(lines: list[Line], dropped: dict[int, str]) -> list[Line]:
     """Drop the trailer: footer lines, the distribution block (up to an attachment that may follow
-    it) and print-run lines."""
+    it) and print-run lines; their numbers go into ``dropped``."""
     texts = [clean_line(line.text) for line in lines]
     note = _attachment_note(texts)
     kept: list[Line] = []
@@ -105,12 +112,15 @@ def _body_without_boilerplate(lines: list[Line]) -> list[Line]:
             kept.append(replace(line, plain=True))
             continue
         if _PRINT_RUN.match(text):
+            dropped[line.number] = DISTRIBUTION_BLOCK
             continue
         if _DISTRIBUTION.match(text) or _FOOTER.search(text) and _ends_the_body(texts, index):
             in_distribution = True
+            dropped[line.number] = DISTRIBUTION_BLOCK
             continue
         if in_distribution:
             if not _is_attachment(text):
+                dropped[line.number] = DISTRIBUTION_BLOCK
                 continue
             in_distribution = False
         kept.append(line)
@@ -139,14 +149,19 @@ def _intro_start(texts: list[str], start: int) -> int:
 
 def parse_source(source: SourceText) -> Bulletin:
     path = source.path
-    texts = [clean_line(line.text) for line in source.lines]
+    # Page numbers and running headers are no text; footnotes are, set apart from the flow they
+    # interrupt at the foot of a page.
+    lines = [line for line in source.lines if line.role is None]
+    notes = [line for line in source.lines if line.role == FOOTNOTE]
+    texts = [clean_line(line.text) for line in lines]
     start = _first_heading_index(texts)
     if start is None:
         raise RefusedInput(path, "not a bulletin: no numbered sections (一、…) found")
     intro = _intro_start(texts, start)
     header = [t for t in texts[:intro] if t]
-    body_lines = source.lines[intro:start] + _body_without_boilerplate(source.lines[start:])
-    paragraphs = build_paragraphs(body_lines)
+    classes = {line.number: header_class(line.text) for line in lines[:intro]}
+    body_lines = lines[intro:start] + _body_without_boilerplate(lines[start:], classes)
+    paragraphs = build_paragraphs(body_lines, notes, classes)
     try:
         meta = extract_metadata(header, first_heading=texts[start])
     except MissingMetadata as missing:
@@ -167,9 +182,16 @@ def parse_source(source: SourceText) -> Bulletin:
         source_path=path,
         sha256=source.sha256,
     )
+    in_sections = {number: p.section for p in paragraphs if p.section for number in p.lines}
+    placed = placements(source.lines, classes, in_sections)
     warnings = list(meta.warnings)
     damage = damage_warning(source.damaged_pages)
     if damage:
         warnings.insert(0, damage)
+    lost = [p for p in placed if p.cls == UNPLACED]
+    if lost:  # a parser defect, never silent: `parse --explain` shows the lines
+        warnings.append(f"{len(lost)} lines of text are in no section (first: line {lost[0].number}, "
+                        f"{lost[0].text[:20]!r})")
+    ocr_pages = sorted({line.page for line in source.lines if line.ocr is not None})
     return Bulletin(issue=issue, sections=sections, warnings=warnings,
-                    damaged_pages=sorted(source.damaged_pages))
+                    damaged_pages=sorted(source.damaged_pages), lines=placed, ocr_pages=ocr_pages)

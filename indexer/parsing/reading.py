@@ -15,8 +15,10 @@ import zlib
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Optional
 
+from .layout import PAGE_NUMBER, RawLine, classify
 from .model import RefusedInput
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # the longest real bulletin text is ~10 KB
@@ -25,8 +27,8 @@ MAX_PDF_PAGES = 100  # real issues run 4–12 pages
 # The largest real bulletin reads in under a second; a file still being read after a minute is
 # damaged or hostile (pdfminer can loop forever on one) and must not stall every run after it.
 READ_TIME_LIMIT = 60.0
+OCR_OWN_MARGINS = 8  # lines read by OCR from which they get margins of their own
 
-PAGE_NUMBER = re.compile(r"^[—\-–－一_\s]*(?:第\s*)?\d{1,3}\s*(?:页)?[—\-–－一_\s]*$")
 
 
 @dataclass
@@ -36,6 +38,11 @@ class Line:
     indented: Optional[bool] = None  # PDF only: starts right of the left margin
     short: Optional[bool] = None  # PDF only: ends well before the right margin
     plain: bool = False  # a paragraph of its own that only looks like a heading (an attachment note)
+    # What the layout says the line is when it is not running text (layout.py): a page number, a
+    # running header or footer, or a footnote (text, but set apart from the paragraph it interrupts).
+    role: Optional[str] = None
+    number: int = 0  # 0-based position in the file, to account for every line (explain.py)
+    ocr: Optional[float] = None  # read by OCR: Tesseract's confidence (0..1)
 
 
 @dataclass
@@ -73,12 +80,13 @@ def read_source(path: str) -> SourceText:
         if not head.startswith(b"%PDF"):
             raise RefusedInput(path, f"not a PDF at all (the file is {_sniff(path, head)})")
         data = _read_bytes(path)
-        lines, damaged = read_pdf(path)
-        return SourceText(path, hashlib.sha256(data).hexdigest(), "pdf", lines, damaged)
+        sha256 = hashlib.sha256(data).hexdigest()
+        lines, damaged = read_pdf(path, sha256)
+        return SourceText(path, sha256, "pdf", lines, damaged)
     if lower.endswith(".txt"):
         data = _read_bytes(path)
         text = decode_text(path, data)
-        lines = [Line(t) for t in text.splitlines()]
+        lines = [Line(t, number=n) for n, t in enumerate(text.splitlines())]
         return SourceText(path, hashlib.sha256(data).hexdigest(), "txt", lines)
     raise RefusedInput(path, "not a .pdf or .txt file")
 
@@ -166,17 +174,23 @@ PAGE_DAMAGED = "damaged"  # some of the page's text could not be read
 PAGE_UNREADABLE = "unreadable"  # none of it could
 
 
-def read_pdf(path: str) -> tuple[list[Line], dict[int, str]]:
+def read_pdf(path: str, sha256: str = "") -> tuple[list[Line], dict[int, str]]:
     """The lines of a PDF, and the pages that were read only in part (PAGE_DAMAGED) or not at
     all (PAGE_UNREADABLE). pdfminer reads past a corrupt stream silently, with what it could
-    decompress; a bulletin missing half a page must not look whole, so such pages are named."""
+    decompress; a bulletin missing half a page must not look whole, so such pages are named.
+    A page with no usable text layer (a scan) is read by OCR (ocr.py), or refused by page with the
+    install hint when Tesseract is missing; so is a line of text drawn as an image."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
+    from . import ocr
+
     # pdfminer logs every oddity of a damaged file; the refusal or the page's warning says what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    raw: list[tuple[int, float, float, float, str, float]] = []  # page, x0, x1, size, text, top
+    raw: list[RawLine] = []
     damaged: dict[int, str] = {}
+    scanned: list[int] = []  # 0-based pages to read by OCR
+    pictured: list[tuple[int, tuple]] = []  # (0-based page, box): a line of text drawn as an image
     try:
         with open(path, "rb") as stream:
             pdf = pdfplumber.open(stream)
@@ -186,24 +200,30 @@ def read_pdf(path: str) -> tuple[list[Line], dict[int, str]]:
             with pdf:
                 if len(pdf.pages) > MAX_PDF_PAGES:
                     raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
-                any_image = False
+                page_count, page_height = len(pdf.pages), float(pdf.pages[0].height) if pdf.pages else 842.0
                 for number, page in enumerate(pdf.pages, start=1):
                     broken_stream = _has_broken_stream(page)
                     with _pdfminer_errors() as reported:
                         try:
-                            any_image = any_image or bool(page.images)
-                            page_lines = page.extract_text_lines(return_chars=True)
+                            if ocr.page_is_scanned(page):
+                                scanned.append(number - 1)
+                                continue
+                            page_lines = _with_marks_attached(page.extract_text_lines(return_chars=True))
+                            stream_order = {id(char): position for position, char in enumerate(page.chars)}
                         except Exception:  # this page only: the others may be whole
                             damaged[number] = PAGE_UNREADABLE
                             continue
                     if broken_stream or reported:
                         damaged[number] = PAGE_DAMAGED
+                    first_top = None
                     for line in page_lines:
-                        text = _line_text(line["chars"])
+                        text = _line_text(*_in_content_order(line["chars"], stream_order))
                         if not text.strip():
                             continue
                         size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
-                        raw.append((number, line["x0"], line["x1"], size, text, line["top"]))
+                        raw.append(RawLine(number, line["x0"], line["x1"], size, text, line["top"]))
+                        first_top = line["top"] if first_top is None else min(first_top, line["top"])
+                    pictured.extend((number - 1, box) for box in ocr.text_images(page, first_top))
                 pages = len(pdf.pages)
     except RefusedInput:
         raise
@@ -214,11 +234,23 @@ def read_pdf(path: str) -> tuple[list[Line], dict[int, str]]:
     if pages and sum(1 for how in damaged.values() if how == PAGE_UNREADABLE) == pages:
         raise RefusedInput(path, "damaged PDF: not one of its pages could be read; open and re-save it, "
                                  "or get a fresh copy")
+    if pictured and (ocr.available() or ocr.all_cached(sha256, [], pictured)):
+        # Without Tesseract the rest of the page is still read; the image stays an image.
+        try:
+            found = [RawLine(index + 1, line.x0, line.x1, line.size, line.text, line.top, ocr=line.confidence)
+                     for index, box in pictured for line in ocr.read_region(path, index, box, sha256)]
+        except (ocr.OcrUnavailable, ocr.OcrFailed):
+            found = []
+        raw = sorted(raw + found, key=lambda line: (line.page, line.top))
+    if scanned:
+        raw = sorted(raw + _ocr_lines(path, sha256, scanned, page_count), key=lambda line: line.page)
+    if any(line.ocr is not None for line in raw):
+        texts = ocr.repair_numbering([line.text for line in raw], [line.ocr is not None for line in raw])
+        for line, text in zip(raw, texts):
+            line.text = text
     if not raw:
-        if any_image:
-            raise RefusedInput(path, "scanned PDF with no text layer: it needs OCR before it can be indexed")
         raise RefusedInput(path, "PDF has no text at all (blank pages)")
-    return _with_layout(raw), damaged
+    return _with_layout(raw, classify(raw, page_count, page_height)), damaged
 
 
 def damage_warning(damaged: dict[int, str]) -> Optional[str]:
@@ -332,6 +364,47 @@ def reference_loop(doc) -> Optional[str]:
     return None
 
 
+def _ocr_lines(path: str, sha256: str, scanned: list[int], page_count: int) -> list[RawLine]:
+    from . import ocr
+
+    pages = _page_list([index + 1 for index in scanned])
+    which = "scanned PDF with no text layer" if len(scanned) == page_count else f"scanned page {pages} has no text layer"
+    if not ocr.available() and not ocr.all_cached(sha256, scanned):
+        raise RefusedInput(path, f"{which}: it needs OCR; {ocr.INSTALL_HINT}")
+    try:
+        read = ocr.read_pages(path, scanned, sha256 or hashlib.sha256(_read_bytes(path)).hexdigest())
+    except (ocr.OcrUnavailable, ocr.OcrFailed) as err:
+        raise RefusedInput(path, f"{which}: it needs OCR, which failed: {err}") from None
+    return [RawLine(index + 1, line.x0, line.x1, line.size, line.text, line.top, ocr=line.confidence)
+            for index in scanned for line in read[index]]
+
+
+def _page_list(pages: list[int]) -> str:
+    return ", ".join(str(p) for p in pages) if len(pages) <= 3 else f"{pages[0]}–{pages[-1]} ({len(pages)} pages)"
+
+
+_MARKS_ONLY = re.compile(r"^[\s①-⑳*＊]+$")
+
+
+def _with_marks_attached(lines: list[dict]) -> list[dict]:
+    """A raised footnote mark (①, set small above the line) is read by pdfplumber as a line of its
+    own; it belongs to the line beside it, where it says which paragraph cites the note."""
+    marks = [line for line in lines if _MARKS_ONLY.match(line["text"])]
+    if not marks:
+        return lines
+    others = [line for line in lines if not _MARKS_ONLY.match(line["text"])]
+    for mark in marks:
+        beside = [line for line in others if line["top"] - mark["bottom"] < 2 and mark["top"] < line["bottom"] + 2
+                  and mark["top"] - line["top"] > -(line["bottom"] - line["top"])]
+        if beside:
+            host = min(beside, key=lambda line: abs(line["top"] - mark["top"]))
+            host["chars"] = host["chars"] + [dict(c, top=host["top"]) for c in mark["chars"]]
+            host["x1"] = max(host["x1"], mark["x1"])
+        else:
+            others.append(mark)
+    return sorted(others, key=lambda line: line["top"])
+
+
 def _pdf_failure(err: Exception) -> str:
     inner = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
     name = type(inner).__name__
@@ -341,13 +414,35 @@ def _pdf_failure(err: Exception) -> str:
     return "damaged PDF (cut short or corrupt); open and re-save it, or get a fresh copy"
 
 
-def _line_text(chars: list[dict]) -> str:
+def _in_content_order(chars: list[dict], stream: dict[int, int]) -> tuple[list[dict], bool]:
+    """A line's characters left to right. A text layer written by OCR software (ocrmypdf, a
+    scanner's own) sets each word stretched over its box, and the boxes overlap: sorted by x alone,
+    `2022` and `年` interleave into `202年2`. There the words are kept whole, in the order the
+    file draws them, and only the words are put left to right."""
+    ordered = sorted(chars, key=lambda c: stream.get(id(c), 0))
+    runs: list[list[dict]] = []
+    for char in ordered:
+        if runs and char["x0"] >= runs[-1][-1]["x0"]:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    if len(runs) < 2:
+        return chars, False
+    runs.sort(key=lambda run: run[0]["x0"])
+    texts = ["".join(c["text"] for c in run) for run in runs]
+    overlapping = any(later[0]["x0"] < earlier[-1]["x1"] - 1 for earlier, later in zip(runs, runs[1:]))
+    if not overlapping or len(set(texts)) < len(texts):  # a heading drawn twice is fake bold
+        return chars, False
+    return [char for run in runs for char in run], True
+
+
+def _line_text(chars: list[dict], ordered: bool = False) -> str:
     """Rebuild a line from its characters: a wide gap is a column break (two-column lists), and a
     character drawn twice a hair apart (a heading in fake bold) is read once. pdfplumber's
     ``dedupe_chars`` does that too, but over the whole page it cost a fifth of reading a PDF."""
     out: list[str] = []
     previous = None
-    for char in sorted(chars, key=lambda c: c["x0"]):
+    for char in chars if ordered else sorted(chars, key=lambda c: c["x0"]):
         if previous is not None and char["text"] == previous["text"] and \
                 abs(char["x0"] - previous["x0"]) <= 1 and abs(char["top"] - previous["top"]) <= 1:
             continue
@@ -363,19 +458,45 @@ def _line_text(chars: list[dict]) -> str:
     return "".join(out)
 
 
-def _with_layout(raw: list[tuple[int, float, float, float, str, float]]) -> list[Line]:
-    """Mark indented and short lines against the body's own margins (the most common edges)."""
-    left = Counter(round(x0) for _, x0, _, _, _, _ in raw).most_common(1)[0][0]
-    wide = [round(x1) for _, x0, x1, _, _, _ in raw if x1 - x0 > 200]
-    right = Counter(wide).most_common(1)[0][0] if wide else max(x1 for _, _, x1, _, _, _ in raw)
+def _with_layout(raw: list[RawLine], roles: list[Optional[str]]) -> list[Line]:
+    """Mark indented and short lines against the body's own margins (the most common edges of
+    the running text: page numbers, running headers and footnotes have edges of their own). Lines
+    read by OCR get margins of their own: their edges scatter by a point or two."""
+    margins = {}
+    for from_ocr in (False, True):
+        body = [line for line, role in zip(raw, roles) if role is None and (line.ocr is not None) == from_ocr]
+        # A few lines read from images on a text page (a heading) go by the text layer's margins.
+        if body and (not from_ocr or len(body) >= OCR_OWN_MARGINS or len(margins) == 0):
+            margins[from_ocr] = _ocr_margins(body) if from_ocr else _margins(body)
     lines = []
-    for page, x0, x1, size, text, _top in raw:
-        if PAGE_NUMBER.match(text):
-            continue
+    for number, (line, role) in enumerate(zip(raw, roles)):
+        left, right = margins.get(line.ocr is not None) or next(iter(margins.values()), (line.x0, line.x1))
         lines.append(Line(
-            text=text,
-            page=page,
-            indented=x0 > left + 1.2 * size,
-            short=x1 < right - 1.5 * size,
+            text=line.text,
+            page=line.page,
+            indented=line.x0 > left + 1.2 * line.size,
+            short=line.x1 < right - 1.5 * line.size,
+            role=role,
+            number=number,
+            ocr=line.ocr,
         ))
     return lines
+
+
+def _margins(body: list[RawLine]) -> tuple[float, float]:
+    left = Counter(round(line.x0) for line in body).most_common(1)[0][0]
+    wide = [round(line.x1) for line in body if line.x1 - line.x0 > 200]
+    right = Counter(wide).most_common(1)[0][0] if wide else max(line.x1 for line in body)
+    return left, right
+
+
+def _ocr_margins(body: list[RawLine]) -> tuple[float, float]:
+    """The left margin is where most lines start (within 3 pt of the leftmost tenth); the right
+    one where most full lines end."""
+    starts = sorted(line.x0 for line in body)
+    low = starts[len(starts) // 10]
+    left = median(x for x in starts if x <= low + 3)
+    ends = sorted(line.x1 for line in body if line.x1 - line.x0 > 200) or sorted(line.x1 for line in body)
+    high = ends[(len(ends) * 9) // 10]
+    right = median(x for x in ends if x >= high - 6)
+    return left, right

@@ -27,6 +27,16 @@ def bulletin_as_text(bulletin: Bulletin) -> str:
     return "\n".join(out)
 
 
+def lines_as_text(bulletin: Bulletin) -> str:
+    """Every line of the file, in order, with the section it went to or the class it is."""
+    out = ["== lines: where each went"]
+    for placement in bulletin.lines:
+        page = f"p.{placement.page}" if placement.page is not None else "   "
+        where = placement.section or f"({placement.cls})"
+        out.append(f"{placement.number:>4} {page:>5}  {where:<22} {placement.text}")
+    return "\n".join(out) + "\n"
+
+
 def _plain(snippet: str) -> str:
     """A snippet's HTML to terminal text: matches in 【】, entities decoded."""
     return html.unescape(re.sub(r"</?mark>", lambda m: "】" if m.group(0) == "</mark>" else "【", snippet))

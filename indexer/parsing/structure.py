@@ -52,6 +52,15 @@ def _label(marker: Marker, title: Optional[str]) -> str:
     return marker.token + (rest[:LABEL_CHARS] + "…" if len(rest) > LABEL_CHARS else rest)
 
 
+def _ocr(paragraph: RawParagraph) -> Optional[tuple[str, float]]:
+    """(engine, mean confidence) when any line of the paragraph was read by OCR."""
+    if not paragraph.ocr:
+        return None
+    from .ocr import ENGINE
+
+    return ENGINE, round(sum(paragraph.ocr) / len(paragraph.ocr), 3)
+
+
 def build_tree(paragraphs: list[RawParagraph]) -> Block:
     root = Block(level=0, marker=None, title=None, label="", key="")
     stack = [root]
@@ -101,7 +110,9 @@ def split_sections(root: Block, issue_id: str) -> list[Section]:
         if not raw:
             return
         section_id = unique("-".join([issue_id] + [b.key for b in path]))
-        paragraphs = [Paragraph(f"{section_id}-p{i}", p.text, p.page) for i, p in enumerate(raw, start=1)]
+        for p in raw:
+            p.section = section_id
+        paragraphs = [Paragraph(f"{section_id}-p{i}", p.text, p.page, _ocr(p)) for i, p in enumerate(raw, start=1)]
         text = "\n".join(p.text for p in paragraphs)
         heading_text = " ".join(b.title or "" for b in path)
         sections.append(Section(
@@ -126,4 +137,18 @@ def split_sections(root: Block, issue_id: str) -> list[Section]:
         emit([intro], [p for p, _ in root.paragraphs])
     for top in root.children:
         walk(top, [top])
+        _headings_to_sections(top)
     return sections
+
+
+def _headings_to_sections(block: Block) -> Optional[str]:
+    """A heading that stands alone above its sub-blocks is in no section's paragraphs but in their
+    heading path: it is accounted to the first section under it. Returns that section's id."""
+    first = next((p.section for p, _ in block.paragraphs if p.section), None)
+    for child in block.children:
+        under = _headings_to_sections(child)
+        first = first or under
+    for paragraph, _ in block.paragraphs:
+        if paragraph.section is None:
+            paragraph.section = first
+    return first

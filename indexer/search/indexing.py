@@ -53,6 +53,7 @@ class IndexReport:
     refused: list = field(default_factory=list)  # RefusedInput
     partial: list = field(default_factory=list)  # (path, warning): indexed, but pages were damaged
     sections: int = 0  # sections written in this run
+    ocr_pages: int = 0  # scanned pages read by OCR (or from its cache) in this run
     seconds: float = 0.0
     rebuilt: bool = False
 
@@ -66,6 +67,8 @@ class IndexReport:
             extra += f", {self.pruned} pruned"
         if self.partial:
             extra += f", {len(self.partial)} read only in part (damaged pages, see the warnings)"
+        if self.ocr_pages:
+            extra += f", {self.ocr_pages} {'page' if self.ocr_pages == 1 else 'pages'} read by OCR"
         return (f"indexed {self.new} new, {self.replaced} replaced, {self.unchanged} unchanged, "
                 f"{len(self.refused)} refused{extra}; {self.sections} sections in {self.seconds:.1f} s"
                 + (" (rebuilt)" if self.rebuilt else ""))
@@ -276,12 +279,13 @@ def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
                 return ("refused", f"could not be read ({type(e).__name__}: {e})")
             data = bulletin.to_dict()
             data["issue"]["source"] = {"path": path, "sha256": sha}
+            ocr_pages = len(getattr(bulletin, "ocr_pages", ()))  # for the summary: not in the stored JSON
             if not store.valid_issue_id(data["issue"]["id"]):
-                return ("ok", data, [], [])  # refused by the writer, which names the id
+                return ("ok", data, [], [], ocr_pages)  # refused by the writer, which names the id
             figures, warnings = extract_figures(data)
             data["warnings"] = list(data.get("warnings") or []) + [f"figures: {w}" for w in warnings]
             return ("ok", data, list(engine.section_documents(data, store.bulletin_version(data))),
-                    figures)
+                    figures, ocr_pages)
     except _TookTooLong:
         return ("refused", f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
                            "(a longer limit can be set with --time-limit)")
@@ -424,7 +428,8 @@ class _Run:
             prepared = prepare_file(path, sha, parse, time_limit)
         if prepared[0] == "refused":
             return self.refuse(RefusedInput(path, prepared[1]), on_refused)
-        _, data, documents, figures = prepared
+        _, data, documents, figures, *more = prepared
+        self.report.ocr_pages += more[0] if more else 0
         issue_id = data["issue"]["id"]
         if not store.valid_issue_id(issue_id):
             return self.refuse(RefusedInput(path, f"unusable issue id {issue_id!r}"), on_refused)

@@ -60,7 +60,8 @@ def section_blocks(bulletin: dict, marker) -> list[dict]:
             paragraphs.append({"id": paragraph["id"], "page": page,
                                "new_page": page is not None and page != previous_page,
                                "html": highlight(paragraph["text"], marker),
-                               "citation": citation(bulletin["issue"], page)})
+                               "citation": citation(bulletin["issue"], page),
+                               "ocr": paragraph.get("ocr")})
             if page is not None:
                 previous_page = page
         # A page starting with the section is marked above its headings, not inside it.
