@@ -13,8 +13,8 @@ import pytest
 
 from indexer.demo.archive import write_issue
 from indexer.demo.bulletin import generate_issues
-from indexer.parsing.markers import marker_of
 from indexer.parsing.explain import NOT_CONTENT, UNPLACED
+from indexer.parsing.markers import marker_of
 from indexer.parsing.parser import parse_file
 
 from . import layouts

@@ -14,7 +14,6 @@ import sys
 import pytest
 
 from indexer.parsing import ocr
-from indexer.parsing.model import RefusedInput
 from indexer.parsing.parser import parse_file
 
 from .conftest import CORPUS_DIR, SAMPLE_NAMES, needs_corpus

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional
 
-from .markers import Marker, Outline, display_width, heading_only, marker_of
 from .layout import FOOTNOTE_START, PAGE_NUMBER, PAGE_NUMBER_CLASS
+from .markers import Marker, Outline, display_width, heading_only, marker_of
 from .reading import Line
 
 # Sentence ends; a closing quote or bracket right after one still ends the sentence.

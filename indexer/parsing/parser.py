@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .explain import DISTRIBUTION_BLOCK, UNPLACED, header_class, placements
+from .layout import FOOTNOTE, PAGE_NUMBER
 from .markers import MAX_TITLE, heading_only, marker_of
 from .metadata import MissingMetadata, extract_metadata
 from .model import Bulletin, Issue, RefusedInput
 from .paragraphs import build_paragraphs, clean_line, display_width
-from .explain import DISTRIBUTION_BLOCK, UNPLACED, header_class, placements
-from .layout import FOOTNOTE, PAGE_NUMBER
 from .reading import Line, SourceText, damage_warning, read_source
 from .structure import build_tree, split_sections
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional
 
-from .layout import PAGE_NUMBER, RawLine, classify
+from .layout import RawLine, classify
 from .model import RefusedInput
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # the longest real bulletin text is ~10 KB
