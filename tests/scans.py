@@ -23,10 +23,12 @@ def scanned_page_image(pdf_path: Path, index: int, rng: random.Random):
         image = image.resize((round(PAGE_WIDTH * SCAN_DPI / 72), round(PAGE_HEIGHT * SCAN_DPI / 72)))
     angle = rng.uniform(0.5, 1.5) * rng.choice((-1, 1))
     image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-    random.seed(rng.random())
-    noise = Image.effect_noise(image.size, 30)
-    image = ImageChops.subtract(image, noise.point(lambda v: max(0, v - 175) * 2))  # dark specks
-    image = ImageChops.add(image, noise.point(lambda v: max(0, 90 - v)))  # paper grain
+    # Noise from the seeded generator (Pillow's effect_noise draws from C's rand(), which other
+    # tests move on, so the same scan would differ from run to run and miss the OCR cache).
+    noise = Image.frombytes("L", image.size, rng.randbytes(image.width * image.height))
+    noise = noise.resize((image.width // 2, image.height // 2)).resize(image.size)  # specks of 2 px
+    image = ImageChops.subtract(image, noise.point(lambda v: max(0, v - 200) * 3))  # dark specks
+    image = ImageChops.add(image, noise.point(lambda v: max(0, 60 - v)))  # paper grain
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=70)
     buffer.seek(0)

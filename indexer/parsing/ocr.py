@@ -29,7 +29,7 @@ ENGINE = "tesseract"
 DPI = 200
 LANGUAGE = "chi_sim"
 PAGE_SEGMENTATION = "6"  # one uniform block of text: measured better on bulletins than the default 3
-CACHE_VERSION = 3  # bump when rendering, reading or repairs change, so old results are not reused
+CACHE_VERSION = 7  # bump when rendering, reading or repairs change, so old results are not reused
 INSTALL_HINT = "install Tesseract to read it: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 MAX_SKEW = 3.0  # degrees searched either way when straightening
 NOISE_CONFIDENCE = 0.4
@@ -163,9 +163,20 @@ _DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|第\d{1,4}期")
 _BROKEN_DATE = re.compile(r"(?<!\d)[月日期]|[$§]")
 
 
+_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+PERIOD_DAYS = 35  # a weekly's period is a week, a monthly's a month: never more than this
+
+
 def _date_score(text: str) -> int:
+    """Whole dates and numbers count for a reading, broken ones against it, and a period whose
+    two dates lie a plausible span apart (`11月21日—11月25日`, not `1月21日—11月25日`) for it."""
     text = re.sub(r"\s+", "", text)
-    return len(_DATE_PART.findall(text)) - len(_BROKEN_DATE.findall(text))
+    score = len(_DATE_PART.findall(text)) - len(_BROKEN_DATE.findall(text))
+    days = [(int(m), int(d)) for m, d in _DAY.findall(text)]
+    if len(days) == 2:
+        (m1, d1), (m2, d2) = days
+        score += 1 if 0 <= (m2 - m1) % 12 * 30 + d2 - d1 <= PERIOD_DAYS else -1
+    return score
 
 
 def _with_header_read_again(image, lines: list[OcrLine]) -> list[OcrLine]:
@@ -250,7 +261,10 @@ _CJK = "\u4e00-\u9fff"
 _REPAIRS = [
     # `（2）` read as `42)` / `4 2)` / `(2）`: the opening bracket taken for a 4, or half-width.
     (re.compile(r"^\s*4\s*(\d{1,2})\s*[)）]\s*"), r"（\1）"),
-    (re.compile(r"^\s*[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]\s*"), r"（\1）"),
+    # (`《2)` and `〈三〉` too: the bracket taken for a book-title mark, at the start of a line)
+    (re.compile(r"^\s*[(（《〈]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）》〉]\s*"), r"（\1）"),
+    # ...or with its closing bracket lost: `(1 11月22日`, `(2近日`.
+    (re.compile(r"^\s*[(（]\s*(\d)(?:\s+(?=\d{1,2}\s*月)|(?=[^\W\d月日年_A-Za-z]))"), r"（\1）"),
     # `一、` read as `一丶` / `一·`.
     (re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[丶·.,，]"), r"\1、"),
     (re.compile("丶"), "、"),
@@ -270,7 +284,23 @@ def repair(text: str) -> str:
     text = text.strip()
     for pattern, replacement in _REPAIRS:
         text = pattern.sub(replacement, text)
-    return text.strip()
+    return _repair_period(text.strip())
+
+
+_PERIOD = re.compile(r"(\d{1,2})(\s*月\s*)(\d{1,2})(\s*日\s*[—\-–~～至－]\s*)(\d{1,2})(\s*月\s*)(\d{1,2})(\s*日)")
+
+
+def _repair_period(text: str) -> str:
+    """A period of more than a month (`1月21日—11月25日`) lost a digit of its first month (the
+    spaced-out `11` read as `1`): the period is the week or month before its second date."""
+    match = _PERIOD.search(text)
+    if not match:
+        return text
+    m1, d1, m2, d2 = (int(match.group(i)) for i in (1, 3, 5, 7))
+    if 0 <= (m2 - m1) % 12 * 30 + d2 - d1 <= PERIOD_DAYS:
+        return text
+    month = m2 if d1 <= d2 else (m2 - 2) % 12 + 1
+    return text[:match.start(1)] + str(month) + text[match.end(1):]
 
 
 # The column headings the bulletins use (DOMAIN.md), as printed. Set in bold, they are what a scan
@@ -320,17 +350,45 @@ def repair_numbering(texts: list[str], from_ocr: list[bool]) -> list[str]:
     from .markers import marker_of
 
     due = {1: 1, 2: 1, 3: 1}
+    flat = True  # the level-2 blocks so far under this heading hold no items
     out = []
-    for text, read in zip(texts, from_ocr):
+    for index, (text, read) in enumerate(zip(texts, from_ocr)):
         if read:
             text = repair_heading(repair_lost_item_number(text, due[3]), due)
+            if flat and due[2] >= 3:
+                text = _lone_first_item(texts, index, text, due)
         marker = marker_of(text)
         if marker is not None and not marker.attachment:
             due[marker.level] = marker.number + 1
             for deeper in range(marker.level + 1, 4):
                 due[deeper] = 1
+            if marker.level == 1:
+                flat = True
+            elif marker.level == 3 and due[2] > 1:
+                flat = False
         out.append(text)
     return out
+
+
+_FIRST_ITEM = re.compile(r"^（1）")
+
+
+def _lone_first_item(texts: list[str], index: int, text: str, due: dict[int, int]) -> str:
+    """`（六）` read as `（1）`: after level-2 blocks that hold no items, an item 1 with no item 2
+    after it before the next heading is the level-2 number due next."""
+    from .markers import marker_of
+
+    if not _FIRST_ITEM.match(text):
+        return text
+    for later in texts[index + 1:]:
+        marker = marker_of(later)
+        if marker is None:
+            continue
+        if marker.level == 3 and marker.number == 2:
+            return text
+        if marker.level <= 2:
+            break
+    return f"（{_numeral(due[2])}）" + text[len("（1）"):]
 
 
 def page_is_scanned(page) -> bool:
