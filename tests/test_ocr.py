@@ -175,3 +175,19 @@ def test_index_summary_and_bulletin_view_show_what_ocr_read(scans, tmp_path):
     # What OCR read is searchable like any text.
     reply = client.get("/api/search?q=三码一测").get_json()
     assert reply["total"] == 1
+
+
+@needs_corpus
+@needs_tesseract
+def test_a_scanned_issue_is_not_refused_by_the_per_file_time_limit(scans, tmp_path, monkeypatch):
+    """The time limit is for hostile PDFs; reading a scan takes seconds a page, and each page to
+    read adds to the limit. Read afresh (an empty OCR cache), 5 pages, under a 3 s limit."""
+    from indexer.search.indexing import index_paths
+
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "2022-14.pdf").write_bytes(scans("002_791b0b33f42eefcb").read_bytes())
+    report = index_paths([str(folder)], str(tmp_path / "idx"), workers=0, time_limit=3)
+    assert not report.refused, [str(r) for r in report.refused]
+    assert "5 pages read by OCR" in report.summary()

@@ -403,12 +403,31 @@ def page_is_scanned(page) -> bool:
     return covered / area > 0.5
 
 
+# What one page may take on a busy machine (2.2 CPU-s measured): the time it adds to the per-file limit.
+SECONDS_PER_PAGE = 20.0
+
+
+def _extend_time_limit(seconds: float) -> None:
+    """Indexing limits the time one file may take (a hostile PDF can make pdfminer loop), by an
+    alarm. Reading a scan takes time of its own, expected and bounded per page by TIMEOUT: each page
+    to be read adds to the time left, so a long scanned issue is not refused as hostile."""
+    import signal
+
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "getitimer"):
+        return
+    left, interval = signal.getitimer(signal.ITIMER_REAL)
+    if left > 0:  # an alarm is set: the limit of the file being read
+        signal.setitimer(signal.ITIMER_REAL, left + seconds, interval)
+
+
 def read_pages(pdf_path: str, pages: list[int], sha256: str) -> dict[int, list[OcrLine]]:
     """Several pages (0-based), one Tesseract process per CPU at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     if not pages:
         return {}
+    pending = [page for page in pages if not _cache_path(sha256, page).is_file()]
+    _extend_time_limit(SECONDS_PER_PAGE * len(pending))
     workers = max(1, min(len(pages), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda index: read_page(pdf_path, index, sha256), pages))
