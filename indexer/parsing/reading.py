@@ -291,16 +291,19 @@ def _has_broken_stream(page) -> bool:
 
 
 def _inflates_to_its_end(data: bytes) -> bool:
-    """Whether Flate data decompresses without error up to its final block. Read as raw deflate
-    after the two-byte header, so a stream that only lacks its checksum (some producers write it
-    so; pdfminer then still gets every byte) is not called damaged."""
+    """Whether Flate data decompresses without error up to its final block, and that block ends
+    where the stream does. Read as raw deflate after the two-byte header too, so a stream that only
+    lacks its checksum (some producers write it so; pdfminer then still gets every byte) is not
+    called damaged. But garbage can happen to decode as an end-of-block code: deflate that "ends"
+    with much of the stream left over was cut short, whatever zlib says."""
     for candidate, wbits in ((data, zlib.MAX_WBITS), (data[2:], -zlib.MAX_WBITS)):
         inflater = zlib.decompressobj(wbits)
         try:
             inflater.decompress(candidate)
         except zlib.error:
             continue
-        if inflater.eof:
+        # what may follow the last block: the 4-byte checksum (raw reading) and a line break
+        if inflater.eof and len(inflater.unused_data.rstrip(b"\r\n ")) <= 4:
             return True
     return False
 
