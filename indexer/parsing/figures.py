@@ -1,4 +1,4 @@
-"""The 办件 figures: numbers in the bulletins' prose turned into records (CONTRACT.md's ``stats``).
+"""The 办件 figures: numbers in the bulletins' prose turned into records (the ``stats`` record of docs/interface.md).
 
 ``extract_figures(bulletin)`` reads a parsed bulletin (``Bulletin.to_dict()``) and returns its
 figures and warnings. Pure: no I/O, no index. What it reads:

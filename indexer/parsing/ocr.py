@@ -82,14 +82,19 @@ def _cache_path(sha256: str, page: int, box: Optional[tuple] = None) -> Path:
 
 def read_page(pdf_path: str, page_index: int, sha256: str) -> list[OcrLine]:
     """The lines of one page (0-based ``page_index``), from the cache when it was read before."""
-    cached = _cache_path(sha256, page_index)
+    return _cached(_cache_path(sha256, page_index),
+                   lambda: _read(render(pdf_path, page_index), first_page=page_index == 0))
+
+
+def _cached(cached: Path, read) -> list[OcrLine]:
+    """The lines stored at ``cached``, else ``read()``'s (Tesseract's), stored there for next time."""
     try:
         return [OcrLine(**line) for line in json.loads(cached.read_text("utf-8"))]
     except (OSError, ValueError, TypeError):
         pass
     if not available():
         raise OcrUnavailable(INSTALL_HINT)
-    lines = _read(render(pdf_path, page_index), first_page=page_index == 0)
+    lines = read()
     _store(cached, lines)
     return lines
 
@@ -303,7 +308,7 @@ def _repair_period(text: str) -> str:
     return text[:match.start(1)] + str(month) + text[match.end(1):]
 
 
-# The column headings the bulletins use (DOMAIN.md), as printed. Set in bold, they are what a scan
+# The column headings the bulletins use (docs/bulletins.md), as printed. Set in bold, they are what a scan
 # reads worst (`（三）厅（局）长进大厅` as `(三刀厅沁局)长进太厅`); a short line close to one of them is it.
 HEADINGS = ("省级政务服务事项受理办理情况", "窗口工作动态", "窗口服务效能提升工作情况", "窗口资讯",
             "厅（局）长进大厅", "大厅巡查情况", "优化营商环境工作开展情况", "综窗改革攻坚行动",
@@ -462,15 +467,12 @@ def text_images(page, first_text_top: Optional[float]) -> list[tuple[float, floa
 
 def read_region(pdf_path: str, page_index: int, box: tuple, sha256: str) -> list[OcrLine]:
     """The text of one image on a text page (a heading drawn as a picture), cached like pages."""
+    return _cached(_cache_path(sha256, page_index, box), lambda: _read_region(pdf_path, page_index, box))
+
+
+def _read_region(pdf_path: str, page_index: int, box: tuple) -> list[OcrLine]:
     from PIL import Image
 
-    cached = _cache_path(sha256, page_index, box)
-    try:
-        return [OcrLine(**line) for line in json.loads(cached.read_text("utf-8"))]
-    except (OSError, ValueError, TypeError):
-        pass
-    if not available():
-        raise OcrUnavailable(INSTALL_HINT)
     x0, top, x1, bottom = box
     pixels = DPI / 72
     margin = 4
@@ -481,7 +483,6 @@ def read_region(pdf_path: str, page_index: int, box: tuple, sha256: str) -> list
     lines = [OcrLine(line.text, round(line.x0 + x0 - margin * 72 / DPI, 1), round(line.x1 + x0 - margin * 72 / DPI, 1),
                      round(line.top + top - margin * 72 / DPI, 1), line.size, line.confidence)
              for line in _tesseract(crop, scale)]
-    _store(cached, lines)
     return lines
 
 
