@@ -186,9 +186,14 @@ def main(argv: list[str] | None = None) -> int:
         output = Path(args.output)
         existing = output.read_text("utf-8") if output.is_file() else ""
         marker = "## Load test"
-        if marker in existing:
-            existing = existing[: existing.index(marker)].rstrip() + "\n\n"
-        output.write_text(existing + table, "utf-8")
+        if marker in existing:  # replace this section only; the sections after it stay
+            start = existing.index(marker)
+            end = existing.find("\n## ", start + len(marker))
+            rest = existing[end + 1:] if end >= 0 else ""
+            existing = existing[:start] + table.rstrip() + "\n" + ("\n" + rest if rest else "")
+        else:
+            existing = existing.rstrip() + "\n\n" + table
+        output.write_text(existing, "utf-8")
         return 1 if errors else 0
     finally:
         if server is not None:
