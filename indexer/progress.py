@@ -1,6 +1,6 @@
 """Progress reporting for long runs, injected into the library as a plain callable.
 
-The library calls ``progress(done, total, label)``; only a terminal gets a bar, so logs and pipes
+The library calls ``progress(done, total, label, ocr_pages)``; only a terminal gets a bar, so logs and pipes
 stay clean (the summary line is printed by the CLI either way).
 """
 from __future__ import annotations
@@ -29,13 +29,13 @@ class ProgressBar:
         self.last_draw = 0.0
         self.finished = False
 
-    def __call__(self, done: int, total: int, label: str = "") -> None:
+    def __call__(self, done: int, total: int, label: str = "", ocr_pages: int = 0) -> None:
         now = time.monotonic()
         final = done >= total  # total 0 (nothing to index) is done at once
         if not final and now - self.last_draw < REDRAW_SECONDS:
             return
         self.last_draw = now
-        self.stream.write("\r" + render_bar(done, total, label) + "\x1b[K")
+        self.stream.write("\r" + render_bar(done, total, label, ocr_pages=ocr_pages) + "\x1b[K")
         if final and not self.finished:
             self.finished = True
             self.stream.write("\n")
@@ -51,8 +51,8 @@ class ProgressBar:
         self.stream.flush()
 
 
-def render_bar(done: int, total: int, label: str = "", width: int = BAR_WIDTH) -> str:
-    """``[########------------] 12/40 name.pdf`` (pure, for tests)."""
+def render_bar(done: int, total: int, label: str = "", width: int = BAR_WIDTH, ocr_pages: int = 0) -> str:
+    """``[########------------] 12/40 · 3 pages by OCR name.pdf`` (pure, for tests)."""
     fraction = done / total if total else 1.0
     filled = int(round(fraction * width))
     from .names import printable
@@ -60,4 +60,5 @@ def render_bar(done: int, total: int, label: str = "", width: int = BAR_WIDTH) -
     name = printable(os.path.basename(label))
     if len(name) > 40:
         name = "…" + name[-39:]
-    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {name}".rstrip()
+    ocr = f" · {ocr_pages} {'page' if ocr_pages == 1 else 'pages'} by OCR" if ocr_pages else ""
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total}{ocr} {name}".rstrip()

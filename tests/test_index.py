@@ -91,7 +91,7 @@ def test_refused_files_are_reported_and_the_rest_indexed(tmp_path):
 def test_progress_is_reported_per_file(tmp_path):
     write_samples(tmp_path / "docs")
     calls = []
-    run(tmp_path / "docs", tmp_path / "ix", progress=lambda done, total, path: calls.append((done, total)))
+    run(tmp_path / "docs", tmp_path / "ix", progress=lambda done, total, path, ocr: calls.append((done, total)))
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
@@ -164,6 +164,8 @@ def test_a_progress_bar_only_on_a_terminal():
     assert progress_for_terminal(io.StringIO()) is None
     assert render_bar(12, 40, "/x/2022-w40.pdf", width=10) == "[###-------] 12/40 2022-w40.pdf"
     assert render_bar(0, 0) == "[" + "#" * 28 + "] 0/0"
+    # scanned issues take seconds a page: the bar says how many pages OCR has read
+    assert render_bar(3, 4, "scan.pdf", width=4, ocr_pages=7) == "[###-] 3/4 · 7 pages by OCR scan.pdf"
 
 
 def test_the_index_records_its_engine_and_the_service_opens_that_one(tmp_path, search_engine):

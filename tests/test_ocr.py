@@ -159,8 +159,11 @@ def test_index_summary_and_bulletin_view_show_what_ocr_read(scans, tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()
     (folder / "2022-14.pdf").write_bytes(scans("002_791b0b33f42eefcb", pages=[2]).read_bytes())
-    report = index_paths([str(folder)], str(tmp_path / "idx"))
+    bar: list[tuple] = []
+    report = index_paths([str(folder)], str(tmp_path / "idx"),
+                         progress=lambda done, total, path, ocr: bar.append((done, total, ocr)))
     assert "1 page read by OCR" in report.summary()
+    assert bar[-1] == (1, 1, 1)  # the progress bar's last word counts the page OCR read
 
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "idx")}).test_client()
     page = client.get("/issues/2022-w14").get_data(as_text=True)

@@ -36,7 +36,9 @@ from .figures_store import FiguresWriter
 __all__ = ["IndexReport", "index_paths", "collect_files"]
 
 SUFFIXES = (".pdf", ".txt")
-Progress = Optional[Callable[[int, int, str], None]]
+# progress(done, total, path, ocr_pages): files done of total, the file being read, scanned pages
+# read by OCR so far (a scanned issue takes seconds a page: the bar says why it is slow)
+Progress = Optional[Callable[[int, int, str, int], None]]
 # Parsing and analysing (jieba) are half of a build and need nothing from the index, so a large
 # run hands them to worker processes while this one writes; a few files are not worth the start.
 PARALLEL_MIN_FILES = 32
@@ -159,7 +161,7 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
                 engine_name: Optional[str] = None) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
-    ``progress(done, total, path)`` is called before each file and once at the end;
+    ``progress(done, total, path, ocr_pages)`` is called before each file and once at the end;
     ``on_refused(RefusedInput)`` for each file that cannot be read as a bulletin;
     ``on_warning(path, warning)`` for each file indexed although some of its pages were damaged.
     ``workers``: processes that parse and analyse (None: ``default_workers()`` when at least
@@ -200,11 +202,11 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
                            time_limit) as prepared:
                 for done, path in enumerate(files):
                     if progress:
-                        progress(done, len(files), path)
+                        progress(done, len(files), path, report.ocr_pages)
                     run.add_file(path, parse, on_refused, hashes[path], prepared.take(path),
                                  time_limit, on_warning)
             if progress:
-                progress(len(files), len(files), "")
+                progress(len(files), len(files), "", report.ocr_pages)
             run.commit()
         except BaseException:
             run.cancel()
