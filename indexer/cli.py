@@ -9,6 +9,7 @@ import argparse
 import errno
 import json
 import os
+import re
 import sys
 
 from .search.backends import ENGINES
@@ -28,6 +29,18 @@ def _seconds(text: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
     return value
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+
+
+def _memory_size(text: str) -> int:
+    """``1G``, ``1GB``, ``512M``, ``512`` (megabytes), ``0`` (no limit): a number of bytes."""
+    m = _SIZE.match(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not an amount of memory: {text!r} (say 1G or 512M)")
+    unit = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "": 1 << 20}[m.group(2).lower()]
+    return int(float(m.group(1)) * unit)
 
 
 def _say(line: str) -> None:
@@ -88,6 +101,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             rebuild=args.rebuild,
             prune=args.prune,
             time_limit=args.time_limit or None,
+            memory_limit=args.memory_limit or None,
             progress=bar,
             on_refused=on_refused,
             on_warning=on_warning,
@@ -260,11 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINES, default=None,
                    help="search engine of the index: whoosh (default for a new index) or tantivy; "
                         "default: $BULLETIN_ENGINE, else the existing index's; another engine rebuilds")
-    from .parsing.reading import READ_TIME_LIMIT
+    from .parsing.reading import READ_MEMORY_LIMIT, READ_TIME_LIMIT
 
     p.add_argument("--time-limit", type=_seconds, default=READ_TIME_LIMIT, metavar="SECONDS",
                    help="refuse a file still being read after this long, and go on "
                         f"(default {READ_TIME_LIMIT:g}; 0: no limit)")
+    p.add_argument("--memory-limit", type=_memory_size, default=READ_MEMORY_LIMIT, metavar="SIZE",
+                   help="refuse a file that needs more memory than this to read, and go on "
+                        f"(e.g. 1G, 512M; default {READ_MEMORY_LIMIT >> 30}G; 0: no limit)")
     p.set_defaults(run=cmd_index)
 
     p = commands.add_parser("search", help="search the index")

@@ -28,6 +28,15 @@ MAX_PDF_PAGES = 100  # real issues run 4–12 pages
 # damaged or hostile (pdfminer can loop forever on one) and must not stall every run after it.
 READ_TIME_LIMIT = 60.0
 OCR_OWN_MARGINS = 8  # lines read by OCR from which they get margins of their own
+# Reading the largest real bulletin takes ~150 MB; a file needing more than this is refused
+# (enforced on the worker process that reads it, indexing.py).
+READ_MEMORY_LIMIT = 1 << 30
+# Checked on each page's content before pdfminer lays a character out (the costly part: a page of
+# 400,000 characters took 79 s and 1.2 GB). Real pages hold under 50 KB of drawing instructions
+# and under 3,500 bytes of shown text; the caps leave a wide margin.
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024
+MAX_PAGE_CHARS = 20_000  # character codes shown on one page
+MAX_PDF_CHARS = 400_000  # on all pages together
 
 
 
@@ -201,6 +210,7 @@ def read_pdf(path: str, sha256: str = "") -> tuple[list[Line], dict[int, str]]:
                 if len(pdf.pages) > MAX_PDF_PAGES:
                     raise RefusedInput(path, f"PDF has {len(pdf.pages)} pages, more than any bulletin (limit {MAX_PDF_PAGES})")
                 page_count, page_height = len(pdf.pages), float(pdf.pages[0].height) if pdf.pages else 842.0
+                check_text_amount(path, pdf.pages)
                 for number, page in enumerate(pdf.pages, start=1):
                     broken_stream = _has_broken_stream(page)
                     with _pdfminer_errors() as reported:
@@ -210,6 +220,8 @@ def read_pdf(path: str, sha256: str = "") -> tuple[list[Line], dict[int, str]]:
                                 continue
                             page_lines = _with_marks_attached(page.extract_text_lines(return_chars=True))
                             stream_order = {id(char): position for position, char in enumerate(page.chars)}
+                        except MemoryError:  # the file's, not the page's: refused whole (indexing.py)
+                            raise
                         except Exception:  # this page only: the others may be whole
                             damaged[number] = PAGE_UNREADABLE
                             continue
@@ -225,7 +237,7 @@ def read_pdf(path: str, sha256: str = "") -> tuple[list[Line], dict[int, str]]:
                         first_top = line["top"] if first_top is None else min(first_top, line["top"])
                     pictured.extend((number - 1, box) for box in ocr.text_images(page, first_top))
                 pages = len(pdf.pages)
-    except RefusedInput:
+    except (RefusedInput, MemoryError):
         raise
     except PdfminerException as err:
         raise RefusedInput(path, _pdf_failure(err)) from None
@@ -267,6 +279,81 @@ def damage_warning(damaged: dict[int, str]) -> Optional[str]:
     if not parts:
         return None
     return "; ".join(parts) + " (the file is corrupt: get a fresh copy and index it again)"
+
+
+# A string shown on a page: (literal), with escapes, or <hex>; what each holds is character codes.
+_SHOWN_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>")
+
+
+def check_text_amount(path: str, pages) -> None:
+    """Refuse a PDF whose pages hold far more than any bulletin before any is laid out: content
+    that decompresses past MAX_PAGE_CONTENT_BYTES (a compression bomb: 2 GB from a few KB), or
+    more than MAX_PAGE_CHARS character codes shown on a page, MAX_PDF_CHARS on all of them."""
+    total = 0
+    for number, page in enumerate(pages, start=1):
+        data = _page_content(page, MAX_PAGE_CONTENT_BYTES)
+        if data is None:
+            raise RefusedInput(path, f"page {number}'s content decompresses to more than "
+                                     f"{MAX_PAGE_CONTENT_BYTES // 2**20} MB, far more than any bulletin "
+                                     "(a compression bomb or a damaged file)")
+        shown = sum(len(s) - 2 if s[:1] == b"(" else len(re.sub(rb"\s", b"", s[1:-1])) // 2
+                    for s in _SHOWN_STRING.findall(data))
+        if shown > MAX_PAGE_CHARS:
+            raise RefusedInput(path, f"page {number} shows about {shown:,} characters, far more than any "
+                                     f"bulletin page (limit {MAX_PAGE_CHARS:,})")
+        total += shown
+        if total > MAX_PDF_CHARS:
+            raise RefusedInput(path, f"pages 1–{number} show about {total:,} characters, far more than any "
+                                     f"bulletin (limit {MAX_PDF_CHARS:,})")
+
+
+def _page_content(page, limit: int) -> Optional[bytes]:
+    """The page's content streams decompressed, at most ``limit`` bytes of them; None past it.
+    Flate is inflated here in bounded steps (pdfminer inflates a whole stream in one go, so a
+    bomb is in memory before anything can look at it); a stream in another filter, damaged, or
+    encrypted is left to pdfminer, within the worker's memory limit."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
+    try:
+        contents = page.page_obj.contents or []
+    except Exception:
+        return b""
+    out: list[bytes] = []
+    left = limit
+    for item in contents:
+        stream = resolve1(item)
+        if not isinstance(stream, PDFStream) or stream.decipher:
+            continue
+        data = stream.data if stream.rawdata is None else stream.rawdata
+        filters = [] if stream.rawdata is None else stream.get_filters()
+        if any(f not in LITERALS_FLATE_DECODE for f, _ in filters):
+            continue
+        for _ in filters:
+            data = _inflate_at_most(data, left)
+            if data is None:
+                return None
+        if len(data or b"") > left:
+            return None
+        out.append(data or b"")
+        left -= len(data or b"")
+    return b"".join(out)
+
+
+def _inflate_at_most(data: bytes, limit: int) -> Optional[bytes]:
+    """Flate data inflated, or None when it holds more than ``limit`` bytes; what is damaged is
+    inflated as far as it goes (_has_broken_stream says so)."""
+    inflater = zlib.decompressobj()
+    out = bytearray()
+    for start in range(0, len(data), 1 << 16):  # fed in steps, so damage keeps what came before
+        try:
+            out += inflater.decompress(data[start:start + (1 << 16)], limit + 1 - len(out))
+        except zlib.error:
+            break
+        if len(out) > limit:
+            return None
+        if inflater.eof:
+            break
+    return bytes(out)
 
 
 def _has_broken_stream(page) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
@@ -26,9 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+try:
+    import resource
+except ImportError:  # Windows: no per-process memory limit
+    resource = None
+
 from ..parsing.figures import extract_figures
 from ..parsing.model import RefusedInput
-from ..parsing.reading import READ_TIME_LIMIT, check_size
+from ..parsing.reading import READ_MEMORY_LIMIT, READ_TIME_LIMIT, check_size
 from . import backends, engine, store
 from .errors import IndexDamaged
 from .figures_store import FiguresWriter
@@ -43,6 +49,9 @@ Progress = Optional[Callable[[int, int, str, int], None]]
 # run hands them to worker processes while this one writes; a few files are not worth the start.
 PARALLEL_MIN_FILES = 32
 IN_FLIGHT_PER_WORKER = 8  # prepared files waiting for the writer: bounds the memory they hold
+# A worker still busy this long after the time limit did not answer its alarm (stuck in C code,
+# where a signal handler never runs): the writer kills it and starts another.
+WATCHDOG_GRACE = 5.0
 
 
 @dataclass
@@ -158,6 +167,7 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
                 parse: Optional[Callable] = None, workers: Optional[int] = None,
                 on_warning: Optional[Callable[[str, str], None]] = None,
                 time_limit: Optional[float] = READ_TIME_LIMIT,
+                memory_limit: Optional[int] = READ_MEMORY_LIMIT,
                 engine_name: Optional[str] = None) -> IndexReport:
     """Index every bulletin file under ``paths`` into ``index_dir``; see the module docstring.
 
@@ -169,6 +179,10 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
     runs in workers; the outcome is the same either way.
     ``time_limit``: seconds one file may take to be read and analysed before it is refused by
     name and the run goes on (None or 0: no limit).
+    ``memory_limit``: bytes of memory one file may take to be read, the same way. Only a worker
+    process can be limited (the writer's own memory must not be), so with a limit files are read
+    in one unless ``workers=0`` says otherwise; a worker stuck past the time limit or dead is
+    replaced and its file refused.
     ``engine_name``: "whoosh" or "tantivy" (None: $BULLETIN_ENGINE, else the live index's engine,
     else Whoosh). Asking for another engine than the live index's builds a new generation with it.
     """
@@ -194,12 +208,14 @@ def index_paths(paths: Iterable[str], index_dir, rebuild: bool = False, prune: b
             hashes = _hash_files(files, run, on_refused)
             files = [p for p in files if p in hashes]
             to_read = [p for p in files if not run.is_unchanged(p, hashes[p])]
+            limit_memory = bool(memory_limit) and memory_limit_usable()
             if workers is None:
-                workers = default_workers() if len(to_read) >= PARALLEL_MIN_FILES else 0
+                workers = (default_workers() if len(to_read) >= PARALLEL_MIN_FILES
+                           else 1 if limit_memory else 0)
             if time_limit and not workers and not _alarm_usable():
                 workers = 1  # a thread cannot set an alarm: a worker process can
             with _Preparer(to_read, hashes, workers if not custom_parse else 0,
-                           time_limit) as prepared:
+                           time_limit, memory_limit if limit_memory else None) as prepared:
                 for done, path in enumerate(files):
                     if progress:
                         progress(done, len(files), path, report.ocr_pages)
@@ -265,18 +281,40 @@ def _time_limit(seconds: Optional[float]):
         signal.signal(signal.SIGALRM, previous)
 
 
+def took_too_long(time_limit: float) -> str:
+    return (f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
+            "(a longer limit can be set with --time-limit)")
+
+
+def needed_too_much(memory_limit: Optional[int]) -> str:
+    return (f"needed more than {_bytes(memory_limit)} of memory to read, so it is damaged or hostile "
+            "(a larger limit can be set with --memory-limit)")
+
+
+def _bytes(n: Optional[int]) -> str:
+    if not n:
+        return "all the"
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:g} {unit}" if n % size == 0 else f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
 def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
-                 time_limit: Optional[float] = None) -> tuple:
+                 time_limit: Optional[float] = None, memory_limit: Optional[int] = None) -> tuple:
     """Parse and analyse one file, needing nothing from the index: ("ok", bulletin dict, section
     documents, 办件 figures) or ("refused", reason). Plain tuples, so a worker process can send
     them back. What the figures extractor could not read joins the bulletin's warnings.
-    Past ``time_limit`` seconds the file is refused and the run goes on."""
+    Past ``time_limit`` seconds, or out of memory (``memory_limit``: the limit a worker was
+    given, for the message), the file is refused and the run goes on."""
     try:
         with _time_limit(time_limit):
             try:
                 bulletin = parse(path)
             except RefusedInput as refusal:
                 return ("refused", refusal.reason)
+            except MemoryError:
+                return ("refused", needed_too_much(memory_limit))
             except Exception as e:  # one unreadable file must not stop a run over thousands
                 return ("refused", f"could not be read ({type(e).__name__}: {e})")
             data = bulletin.to_dict()
@@ -289,17 +327,154 @@ def prepare_file(path: str, sha: str, parse: Callable = _default_parse,
             return ("ok", data, list(engine.section_documents(data, store.bulletin_version(data))),
                     figures, ocr_pages)
     except _TookTooLong:
-        return ("refused", f"took longer than {time_limit:g} s to read, so it is damaged or hostile "
-                           "(a longer limit can be set with --time-limit)")
-
-
-def _prepare_in_worker(path: str, sha: str, time_limit: Optional[float]) -> tuple:
-    return prepare_file(path, sha, time_limit=time_limit)
+        return ("refused", took_too_long(time_limit))
+    except MemoryError:  # analysing or extracting figures, past the parser
+        return ("refused", needed_too_much(memory_limit))
 
 
 def _start_worker() -> None:
+    """Load once per worker, before its first file (and before its memory limit is set, which
+    is for reading files, not for loading the libraries that read them)."""
+    import pdfplumber  # noqa: F401
+
+    from ..parsing import parser  # noqa: F401
     from . import analysis
-    analysis.jieba_tokenizer()  # once per worker, before its first file
+
+    analysis.jieba_tokenizer()
+
+
+class _Worker:
+    """One process that reads files for the writer, one at a time, over a pipe. The writer
+    watches it: a worker that dies (killed, out of memory in C code) or that is still busy well
+    past the time limit (stuck in C code, where the alarm cannot land) is killed and replaced,
+    and its file refused by name."""
+
+    def __init__(self, context, time_limit: Optional[float], memory_limit: Optional[int]):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main,
+                                       args=(child, self.conn, os.getpid(), time_limit, memory_limit),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        self.path: Optional[str] = None  # the file it is reading
+        self.started = 0.0
+
+    def give(self, path: str, sha: str) -> None:
+        self.path, self.started = path, time.monotonic()
+        self.conn.send((path, sha))
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _worker_main(conn, writers_end, writer: int, time_limit: Optional[float],
+                 memory_limit: Optional[int]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    writers_end.close()  # a copy of the writer's end kept here would hide the writer's death
+    store.close_inherited_locks()
+    _die_with(writer)
+    try:
+        _start_worker()
+        base = _address_space()
+        _limit_memory(memory_limit, base)
+        _serve_writer(conn, writer, time_limit, memory_limit, base)
+    except BaseException:  # the writer names the file and why; no traceback over its output
+        os._exit(WORKER_FAILED)
+
+
+WORKER_FAILED = 70
+
+
+def _die_with(writer: int) -> None:
+    """On Linux, be killed the moment the writer dies (kill -9 included): a worker left reading
+    would hold the engine's files and the CPU. Elsewhere the worker notices within a second
+    (``_serve_writer``)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != writer:  # died before the request was made
+        os._exit(WORKER_FAILED)
+
+
+def _serve_writer(conn, writer: int, time_limit: Optional[float], memory_limit: Optional[int],
+                  base: Optional[int]) -> None:
+    while True:
+        # A writer killed by SIGKILL cannot stop its workers: each sees it gone within a second
+        # and leaves (it must not hold the writer's stdout open, nor the CPU, for ever).
+        while not conn.poll(1.0):
+            if os.getppid() != writer:
+                return
+        try:
+            task = conn.recv()
+        except EOFError:  # the writer is gone
+            return
+        if task is None:
+            return
+        path, sha = task
+        store.crash_point(f"reading {os.path.basename(path)}")
+        _hang_point(f"reading {os.path.basename(path)}")
+        result = prepare_file(path, sha, time_limit=time_limit, memory_limit=memory_limit)
+        try:
+            conn.send((path, result))
+            continue
+        except MemoryError:  # pickled whole before a byte is sent: nothing went half-way
+            pass
+        # out of the except block, whose traceback holds the half-built pickle; and with the
+        # limit lifted for the moment, as the little left may not hold even the refusal
+        result = None
+        _lift_memory_limit()
+        conn.send((path, ("refused", needed_too_much(memory_limit))))
+        _limit_memory(memory_limit, base)
+
+
+HANG_POINT_VARIABLE = "BULLETIN_HANG_AT"
+
+
+def _hang_point(step: str) -> None:
+    """Hang here, deaf to the alarm, when $BULLETIN_HANG_AT names this step: how the tests stand
+    for a reader stuck inside C code, which the time limit's alarm cannot interrupt."""
+    if os.environ.get(HANG_POINT_VARIABLE) == step:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+
+
+def _address_space() -> Optional[int]:
+    """Bytes of address space this process holds now; None where that cannot be known."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return None
+
+
+def _limit_memory(limit: Optional[int], base: Optional[int]) -> None:
+    """Let this worker's address space grow by at most ``limit`` bytes beyond ``base`` (what it
+    held once the interpreter and jieba's dictionary were loaded): past it, allocation fails
+    with MemoryError, which prepare_file turns into a refusal. Without a limit, RLIMIT_AS, or a
+    known base, nothing."""
+    if not limit or resource is None or base is None:
+        return
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    soft = base + limit if hard == resource.RLIM_INFINITY else min(base + limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _lift_memory_limit() -> None:
+    """Up to the hard limit, as a process may: for a moment, to send a refusal."""
+    if resource is not None:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def memory_limit_usable() -> bool:
+    return resource is not None and os.path.exists("/proc/self/statm")
 
 
 class _Preparer:
@@ -308,41 +483,90 @@ class _Preparer:
     itself."""
 
     def __init__(self, paths: list[str], hashes: dict, workers: int,
-                 time_limit: Optional[float] = None):
-        self.pool = None
+                 time_limit: Optional[float] = None, memory_limit: Optional[int] = None):
         self.time_limit = time_limit
-        self.waiting: deque = deque()
+        self.memory_limit = memory_limit
         self.queue = deque(paths)
         self.hashes = hashes
+        self.results: dict = {}
+        self.workers: list[_Worker] = []
         if workers > 0 and paths:
             methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self.pool = context.Pool(workers, initializer=_start_worker)
-            self.limit = workers * IN_FLIGHT_PER_WORKER
+            self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self.workers = [self._new_worker() for _ in range(min(workers, len(paths)))]
+            self.limit = len(self.workers) * IN_FLIGHT_PER_WORKER
             self._fill()
 
+    def _new_worker(self) -> _Worker:
+        return _Worker(self.context, self.time_limit, self.memory_limit)
+
     def _fill(self) -> None:
-        while self.queue and len(self.waiting) < self.limit:
-            path = self.queue.popleft()
-            self.waiting.append((path, self.pool.apply_async(
-                _prepare_in_worker, (path, self.hashes[path], self.time_limit))))
+        for worker in self.workers:
+            busy = sum(1 for w in self.workers if w.path is not None)
+            if worker.path is None and self.queue and len(self.results) + busy < self.limit:
+                path = self.queue.popleft()
+                worker.give(path, self.hashes[path])
 
     def take(self, path: str) -> Optional[tuple]:
-        """The prepared result for ``path`` if it is the next one a worker was given, else None."""
-        if self.pool is None or not self.waiting or self.waiting[0][0] != path:
+        """The prepared result for ``path`` if it was given to a worker, else None."""
+        if not self.workers:
             return None
-        _, pending = self.waiting.popleft()
-        result = pending.get()
+        while path not in self.results:
+            if not any(w.path == path for w in self.workers):
+                return None
+            self._wait()
+            self._fill()
+        result = self.results.pop(path)
         self._fill()
         return result
+
+    def _wait(self) -> None:
+        """Until some worker answers, dies, or overruns the time limit by WATCHDOG_GRACE."""
+        busy = [w for w in self.workers if w.path is not None]
+        timeout = None
+        if self.time_limit:
+            deadline = min(w.started for w in busy) + self.time_limit + WATCHDOG_GRACE
+            timeout = max(0.0, deadline - time.monotonic())
+        ready = multiprocessing.connection.wait(
+            [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+        for index, worker in enumerate(self.workers):
+            if worker.path is None:
+                continue
+            if worker.conn in ready:
+                try:
+                    path, result = worker.conn.recv()
+                except (EOFError, OSError):  # died while sending: the sentinel says how
+                    pass
+                else:
+                    self.results[path] = result
+                    worker.path = None
+                    continue
+            overdue = self.time_limit and time.monotonic() > worker.started + self.time_limit + WATCHDOG_GRACE
+            if worker.process.sentinel in ready or worker.conn in ready or overdue:
+                self.results[worker.path] = self._lost(worker, overdue)
+                worker.stop()
+                self.workers[index] = self._new_worker()
+
+    def _lost(self, worker: _Worker, overdue: bool) -> tuple:
+        if overdue:
+            return ("refused", took_too_long(self.time_limit))
+        worker.process.join()
+        code = worker.process.exitcode
+        if code is not None and code < 0 and -code == signal.SIGKILL and self.memory_limit:
+            how = "was killed (SIGKILL: by the system when out of memory, or by hand)"
+        elif code is not None and code < 0:
+            how = f"was killed by signal {-code}"
+        else:
+            how = f"stopped (exit status {code})"
+        return ("refused", f"the process reading it {how}, so it is damaged or hostile; "
+                           "the run went on without it")
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.terminate()  # finished or failed: nothing more is wanted from the workers
-            self.pool.join()
+        for worker in self.workers:  # finished or failed: nothing more is wanted from them
+            worker.stop()
         return False
 
 

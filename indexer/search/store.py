@@ -267,6 +267,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_held_lock_fds: set[int] = set()  # this process's WriterLocks
+
+
+def close_inherited_locks() -> None:
+    """In a process forked by the writer (a reading worker): close its copy of the writer lock.
+    An flock lasts while any copy is open, so a worker that outlived a killed writer would keep
+    every later run out."""
+    for fd in list(_held_lock_fds):
+        _held_lock_fds.discard(fd)
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 class WriterLock:
     """The one writer: an exclusive ``flock`` on the lock file, which also holds the writer's pid
     for the message a second writer gets.
@@ -308,6 +323,7 @@ class WriterLock:
                 os.close(fd)
                 raise
             self._fd = fd
+            _held_lock_fds.add(fd)
             return self
         raise IndexBusy(f"could not take the writer lock {self.path}")
 
@@ -342,6 +358,7 @@ class WriterLock:
 
     def __exit__(self, *exc):
         fd, self._fd = self._fd, None
+        _held_lock_fds.discard(fd)
         try:
             if fd is not None and self._still_the_lock_file(fd):
                 os.unlink(self.path)  # while still holding it: see _still_the_lock_file
