@@ -168,6 +168,7 @@ class Snapshot:
         self.live_mask = docs_to_mask(live)
         self.section_count = len(live)
         self.issue_ids = reader.issue_ids()  # issues with a live section
+        self.issue_id_set = frozenset(self.issue_ids)
         self.issue_count = len(self.issue_ids)
         # value -> bitset of live documents, per facet
         self.facet_masks: dict[str, dict[str, int]] = {}

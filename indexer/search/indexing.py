@@ -704,7 +704,11 @@ class _Run:
             on_refused(refusal)
 
     def commit(self) -> None:
+        """The engine's commit is the run's one commit point: from it on, readers see the run's
+        issues and no others (the service ignores stored bulletins the index does not hold, and
+        finds those still staged), however the steps after it are cut short."""
         self.writer.commit()
+        store.crash_point("after-engine-commit")
         # The figures right after the documents, never before: a run that fails at Whoosh's commit
         # (a full disk) is undone whole, figures included. Killed between the two, the manifest is
         # not yet saved, so the next run reads those files again and writes both.
@@ -714,7 +718,10 @@ class _Run:
             store.publish_staged(self.gen)
         for issue_id in self.dropped:
             store.delete_bulletin(self.gen, issue_id)
+            store.crash_point("deleting-bulletins")
+        store.crash_point("before-manifest")
         store.save_files(self.gen, self.files)
+        store.crash_point("after-manifest")
         for kind, sections in self.outcome.values():
             setattr(self.report, kind, getattr(self.report, kind) + 1)
             self.report.sections += sections

@@ -191,11 +191,15 @@ class SearchService:
         if snap is None:
             gen = self._generation()
             return store.load_bulletin(gen, issue_id) if gen is not None else None
+        if issue_id not in snap.issue_id_set:
+            # The index commit is the run's one commit point: a stored bulletin of an issue the
+            # index no longer holds is one a killed prune or replace had not yet deleted.
+            return None
         try:
             version = snap.issue_version(issue_id)
         except OSError:  # the generation went away under us (a swap): what is live now
             snap = self.refresh(force=True)
-            if snap is None:
+            if snap is None or issue_id not in snap.issue_id_set:
                 return None
             version = snap.issue_version(issue_id)
         return store.load_bulletin(snap.gen, issue_id, version)
@@ -211,7 +215,27 @@ class SearchService:
     def issues(self, year: Optional[str] = None, kind: Optional[str] = None) -> list[dict]:
         """Summaries of the indexed issues (id, kind, year, number, total_number, published,
         period, title, sections), newest first; ``year``/``kind`` narrow the list."""
-        return catalog.filtered(self._catalog.summaries(self._generation()), year, kind)
+        summaries = self._catalog.summaries(self._generation())
+        snap = self.refresh()
+        if snap is not None:
+            summaries = self._as_the_index_holds(snap, summaries)
+        return catalog.filtered(summaries, year, kind)
+
+    def _as_the_index_holds(self, snap, summaries: list[dict]) -> list[dict]:
+        """The issue list as the searched index state has it: the index commit is a run's one
+        commit point, and a kill after it leaves stored bulletins behind (a pruned issue's file
+        not yet deleted, a new one still staged, a replaced one not yet moved into place)."""
+        held = snap.issue_id_set
+        listed = [s for s in summaries if s.get("id") in held]
+        if len(listed) == len(held) and len(listed) == len(summaries):
+            return summaries  # the usual case: no run was cut short
+        out = listed
+        for issue_id in held - {s.get("id") for s in listed}:  # still staged
+            bulletin = store.load_bulletin(snap.gen, issue_id, snap.issue_version(issue_id))
+            if bulletin is not None:
+                out.append(catalog.summary_of(bulletin))
+        out.sort(key=lambda s: (s.get("published") or "", catalog._order_key(s)), reverse=True)
+        return out
 
     def neighbours(self, issue_id: str) -> tuple[Optional[dict], Optional[dict]]:
         return catalog.neighbours(self.issues(), issue_id)
