@@ -646,3 +646,37 @@ def test_flate_data_is_damaged_only_when_cut_or_corrupt_not_when_it_lacks_its_ch
     assert _inflates_to_its_end(data[:-4])  # no Adler-32 at the end: every byte is still there
     assert not _inflates_to_its_end(data[:len(data) // 2])
     assert not _inflates_to_its_end(data[:20] + b"\xff" * (len(data) - 20))
+
+
+def test_a_read_only_index_folder_is_one_line_and_still_answers(tmp_path, small_disk):
+    """Issue 17, item 3: the index's disk remounted read-only (a failing disk, a backup mount):
+    an update or rebuild says so in one line with what to do, exits 1, and the index, untouched,
+    still answers."""
+    write_demo_archive(tmp_path / "docs", issues=5, seed=31, formats=("txt",))
+    names = sorted((tmp_path / "docs").iterdir())
+    names[-1].rename(tmp_path / names[-1].name)  # the fifth comes later
+    index = small_disk / "index"
+    assert run_cli("index", str(tmp_path / "docs"), "--index-dir", str(index)).returncode == 0
+    before, listing = open_service(index).search_params([("q", "窗口")]), _files_and_sizes(index)
+    before.pop("took_ms")
+    (tmp_path / names[-1].name).rename(names[-1])
+    remounted = subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True)
+    if remounted.returncode:
+        pytest.skip(f"cannot remount read-only: {remounted.stderr.decode().strip()}")
+    for args in ([], ["--rebuild"], ["--prune"]):
+        done = run_cli("index", str(tmp_path / "docs"), "--index-dir", str(index), *args)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == (f"error: {index}: cannot write the lock {index / '.lock'}: Read-only file "
+                               "system; nothing was changed and the index answers as before. Make the "
+                               "folder writable (or give another --index-dir) and run the command again\n")
+        assert _files_and_sizes(index) == listing
+        answer = open_service(index).search_params([("q", "窗口")])
+        answer.pop("took_ms")
+        assert answer == before
+    done = run_cli("search", "窗口", "--index-dir", str(index))
+    assert done.returncode == 0 and done.stdout.startswith(f"{before['total']} results")
+    done = run_cli("index", str(tmp_path / "docs"), "--index-dir", str(small_disk / "new"))
+    assert done.returncode == 1 and done.stderr == (
+        f"error: {small_disk / 'new'}: cannot use {small_disk / 'new'} as the index folder: Read-only "
+        "file system; nothing was changed. Make the folder writable (or give another --index-dir) and "
+        "run the command again\n")

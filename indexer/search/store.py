@@ -282,6 +282,17 @@ def close_inherited_locks() -> None:
             pass
 
 
+def _what_to_do(e: OSError, answers: bool = True) -> str:
+    """The rest of the one line a writer that cannot start says, for the faults a user can fix.
+    ``answers``: whether an index may be there, answering as before."""
+    if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"; nothing was changed{' and the index answers as before' if answers else ''}. Make "
+                "the folder writable (or give another --index-dir) and run the command again")
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "; nothing was changed. Free some space and run the command again"
+    return ""
+
+
 class WriterLock:
     """The one writer: an exclusive ``flock`` on the lock file, which also holds the writer's pid
     for the message a second writer gets.
@@ -301,12 +312,13 @@ class WriterLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:  # a file of that name, a read-only disk, no permission
             raise IndexFolderUnusable(f"cannot use {self.path.parent} as the index folder: "
-                                      f"{e.strerror or e}") from None
+                                      f"{e.strerror or e}{_what_to_do(e, answers=False)}") from None
         for _ in range(100):  # a retry only follows a holder that just finished and unlinked
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as e:
-                raise IndexFolderUnusable(f"cannot write the lock {self.path}: {e.strerror or e}") from None
+                raise IndexFolderUnusable(f"cannot write the lock {self.path}: {e.strerror or e}"
+                                          f"{_what_to_do(e)}") from None
             try:
                 if not self._flock(fd):
                     raise self._busy(self._holder())
