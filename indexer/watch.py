@@ -45,6 +45,14 @@ def _signature(path: str) -> Optional[tuple]:
     return (st.st_size, st.st_mtime_ns)
 
 
+def _identity(folder: str) -> Optional[tuple]:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def _is_bulletin_file(path: str) -> bool:
     name = os.path.basename(path)
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES
@@ -69,6 +77,7 @@ class Watcher:
         self._observer = None
         self._thread: Optional[threading.Thread] = None
         self.how = ""  # "inotify" or "polling", once started
+        self._identity: dict[str, Optional[tuple]] = {}  # folder -> (device, inode) watched
 
     # --- events (watchdog's thread) ----------------------------------------------------------
 
@@ -121,6 +130,7 @@ class Watcher:
     def start(self) -> "Watcher":
         for folder in self.folders:
             os.makedirs(folder, exist_ok=True)
+        self._identity = {folder: _identity(folder) for folder in self.folders}
         self._observer = self._start_observer()
         # what is already there (added while nobody watched) is indexed first, like `index DIR`
         for path in collect_files(self.folders):
@@ -131,16 +141,19 @@ class Watcher:
                  f"are indexed{'; removed ones pruned' if self.prune else ''}")
         return self
 
-    def _start_observer(self):
+    def _start_observer(self, existing_only: bool = False):
+        """``existing_only``: schedule only the folders there now (restarted after one came back;
+        one still gone is scheduled when it comes back)."""
         from watchdog.observers.polling import PollingObserver
 
         handler = self._handler()
+        folders = [f for f in self.folders if not existing_only or os.path.isdir(f)]
         if not self.polling:
             from watchdog.observers import Observer
 
             observer = Observer()
             try:
-                for folder in self.folders:
+                for folder in folders:
                     observer.schedule(handler, folder, recursive=True)
                 observer.start()
                 self.how = "inotify" if "inotify" in type(observer).__name__.lower() else "native events"
@@ -148,7 +161,7 @@ class Watcher:
             except OSError as e:  # out of inotify watches, a file system without events
                 self.log(f"watch: file system events unavailable ({e.strerror or e}); polling instead")
         observer = PollingObserver(timeout=POLL_SECONDS)
-        for folder in self.folders:
+        for folder in folders:
             observer.schedule(handler, folder, recursive=True)
         observer.start()
         self.how = "polling"
@@ -187,7 +200,36 @@ class Watcher:
                     ready.append(path)
         return ready
 
+    def _check_folders(self) -> None:
+        """A watched folder removed (a share unmounted, a folder renamed away) takes its watch
+        with it: inotify reports nothing more for a folder made again under the same name. Each
+        tick compares the folders with what is watched; one gone is said once, one come back is
+        watched again and everything in it looked at, as at start."""
+        back = []
+        for folder in self.folders:
+            now, before = _identity(folder), self._identity.get(folder)
+            if now == before:
+                continue
+            if now is None:
+                self.log(f"watch: {folder} is gone; its issues stay searchable, and it is watched "
+                         "again when it comes back")
+                self._identity[folder] = now
+            else:
+                back.append(folder)
+        if back:
+            if self._observer is not None:
+                self._observer.stop()
+                self._observer.join(timeout=5)
+                self._observer = None
+            self._observer = self._start_observer(existing_only=True)
+            for folder in back:  # only once watched again: a failed restart is retried next tick
+                self._identity[folder] = _identity(folder)
+            for path in collect_files(back):
+                self._changed(path)
+            self.log(f"watch: {', '.join(back)} came back; watching it again")
+
     def step(self) -> None:
+        self._check_folders()
         ready = self._settled()
         with self._lock:
             removed, self._removed = self._removed, set()
