@@ -155,3 +155,24 @@ def test_a_reader_killed_outright_is_replaced_and_its_file_refused(archive, tmp_
                            "run went on without it")
     assert done.stdout.startswith("indexed 2 new, 0 replaced, 0 unchanged, 1 refused")
     assert open_service(tmp_path / "index").stats()["issues"] == 2
+
+
+def test_a_file_deleted_while_it_is_read_is_one_line_and_the_run_goes_on(archive, tmp_path):
+    """The real parser, reading a file that is deleted once its reading has begun (a watched
+    folder emptied by hand, a sync tool replacing it)."""
+    from indexer.parsing.parser import parse_file
+    from indexer.search.indexing import index_paths
+
+    doomed = sorted(archive.glob("*.txt"))[0]
+
+    def deleted_mid_read(path: str):
+        if path == str(doomed):
+            os.unlink(path)
+        return parse_file(path)
+
+    refused = []
+    report = index_paths([str(archive)], tmp_path / "index", parse=deleted_mid_read,
+                         on_refused=refused.append)
+    assert [(r.path, r.reason) for r in refused] == [
+        (str(doomed), "cannot be read (No such file or directory)")]
+    assert report.new == 2
