@@ -176,3 +176,18 @@ def test_a_file_deleted_while_it_is_read_is_one_line_and_the_run_goes_on(archive
     assert [(r.path, r.reason) for r in refused] == [
         (str(doomed), "cannot be read (No such file or directory)")]
     assert report.new == 2
+
+
+def test_a_long_scanned_issue_is_slow_not_stuck(tmp_path):
+    """OCR adds time to a file's alarm for each page it is about to read (ocr.py); the writer's
+    watchdog follows the worker's alarm, so a scan read for longer than the time limit and its
+    grace is read to its end, not killed as stuck. A fresh OCR cache, so every page is read."""
+    from tests.scans import make_scan
+
+    write_demo_archive(tmp_path / "text", issues=1, seed=17, formats=("pdf",))
+    scan = make_scan(next((tmp_path / "text").glob("*.pdf")), tmp_path / "scan.pdf", seed=3)
+    done, _, seconds = run_cli("index", str(scan), "--index-dir", str(tmp_path / "index"), "--time-limit", "1",
+                               env={"BULLETIN_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert "read by OCR" in done.stdout
+    assert seconds > 1 + WATCHDOG_GRACE, seconds  # past where the watchdog would have killed it

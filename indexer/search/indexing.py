@@ -351,8 +351,11 @@ class _Worker:
 
     def __init__(self, context, time_limit: Optional[float], memory_limit: Optional[int]):
         self.conn, child = context.Pipe()
+        # when the worker's alarm is due (time.monotonic(), the same clock in every process)
+        self.alarm_due = context.Value("d", 0.0, lock=False)
         self.process = context.Process(target=_worker_main,
-                                       args=(child, self.conn, os.getpid(), time_limit, memory_limit),
+                                       args=(child, self.conn, os.getpid(), time_limit, memory_limit,
+                                             self.alarm_due),
                                        daemon=True)
         self.process.start()
         child.close()
@@ -361,7 +364,16 @@ class _Worker:
 
     def give(self, path: str, sha: str) -> None:
         self.path, self.started = path, time.monotonic()
+        self.alarm_due.value = 0.0  # the last file's alarm, however extended, is not this one's
         self.conn.send((path, sha))
+
+    def overdue(self, time_limit: Optional[float]) -> Optional[float]:
+        """When the writer gives up on this worker's file: WATCHDOG_GRACE after its alarm was due,
+        the alarm being the time limit from the start, or later where reading extended it (each
+        page OCR reads adds time: a long scanned issue is slow, not stuck)."""
+        if not time_limit or self.path is None:
+            return None
+        return max(self.started + time_limit, self.alarm_due.value) + WATCHDOG_GRACE
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -371,13 +383,15 @@ class _Worker:
 
 
 def _worker_main(conn, writers_end, writer: int, time_limit: Optional[float],
-                 memory_limit: Optional[int]) -> None:
+                 memory_limit: Optional[int], alarm_due=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     writers_end.close()  # a copy of the writer's end kept here would hide the writer's death
     store.close_inherited_locks()
     _die_with(writer)
     try:
         _start_worker()
+        if alarm_due is not None and time_limit and hasattr(signal, "getitimer"):
+            threading.Thread(target=_report_alarm, args=(alarm_due,), daemon=True).start()
         base = _address_space()
         _limit_memory(memory_limit, base)
         _serve_writer(conn, writer, time_limit, memory_limit, base)
@@ -386,6 +400,17 @@ def _worker_main(conn, writers_end, writer: int, time_limit: Optional[float],
 
 
 WORKER_FAILED = 70
+
+
+def _report_alarm(alarm_due) -> None:
+    """Keep the writer told when this process's alarm is due (ITIMER_REAL is the process's, so a
+    thread can read it). Stuck in C code holding the interpreter, this thread stops too and the
+    last time told stands: the writer then kills the worker a grace after it."""
+    while True:
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        if left > 0:
+            alarm_due.value = time.monotonic() + left
+        time.sleep(0.5)
 
 
 def _die_with(writer: int) -> None:
@@ -524,9 +549,9 @@ class _Preparer:
         """Until some worker answers, dies, or overruns the time limit by WATCHDOG_GRACE."""
         busy = [w for w in self.workers if w.path is not None]
         timeout = None
-        if self.time_limit:
-            deadline = min(w.started for w in busy) + self.time_limit + WATCHDOG_GRACE
-            timeout = max(0.0, deadline - time.monotonic())
+        if self.time_limit:  # woken at the first deadline, or each second (deadlines may move)
+            deadline = min(w.overdue(self.time_limit) for w in busy)
+            timeout = min(1.0, max(0.0, deadline - time.monotonic()))
         ready = multiprocessing.connection.wait(
             [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
         for index, worker in enumerate(self.workers):
@@ -541,7 +566,7 @@ class _Preparer:
                     self.results[path] = result
                     worker.path = None
                     continue
-            overdue = self.time_limit and time.monotonic() > worker.started + self.time_limit + WATCHDOG_GRACE
+            overdue = self.time_limit and time.monotonic() > worker.overdue(self.time_limit)
             if worker.process.sentinel in ready or worker.conn in ready or overdue:
                 self.results[worker.path] = self._lost(worker, overdue)
                 worker.stop()
