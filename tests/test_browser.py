@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from tests.conftest import REPO
+from tests.servers import app_in_thread
 
 CHROMIUM = os.environ.get("BULLETIN_CHROMIUM") or "/usr/bin/chromium"
 OUTPUT = REPO / "test-output"
@@ -36,16 +36,8 @@ def index_dir(corpus_pdf_index):
 @pytest.fixture(scope="module")
 def base_url(index_dir):
     """The app on a real WSGI server, loopback, a free port, in a thread."""
-    from werkzeug.serving import make_server
-
-    from webapp import create_app
-
-    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(index_dir)}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="web-under-test", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with app_in_thread(index_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,12 @@ per-week values derived from the cumulative totals, and a monthly one beside it.
 The screenshot lands in test-output/stats-page.png for a person to look at."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from indexer.demo.archive import write_issue
 from indexer.demo.bulletin import generate_issue, series_calendar
 from tests import test_browser
+from tests.servers import app_in_thread
 
 # the browser fixtures and marks of tests/test_browser.py (one chromium set-up for both files)
 pytestmark = test_browser.pytestmark
@@ -25,22 +24,15 @@ SEED = 11
 
 @pytest.fixture(scope="module")
 def stats_url(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from indexer.search.indexing import index_paths
-    from webapp import create_app
 
     archive = tmp_path_factory.mktemp("stats-archive")
     for n, slot in enumerate(series_calendar(2025)[-10:]):
         write_issue(generate_issue(slot, SEED), archive, f"{n:02d}", ("txt",))
     index_dir = tmp_path_factory.mktemp("stats-index")
     index_paths([str(archive)], str(index_dir), workers=0)
-    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(index_dir)}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="stats-under-test", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with app_in_thread(index_dir, "stats-under-test") as url:
+        yield url
 
 
 def _point_on_screen(page, chart_id: str, index: int) -> tuple[float, float]:

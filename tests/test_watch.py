@@ -5,40 +5,19 @@ with watchdog's polling observer, the fallback where inotify is missing, and --p
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_NAMES
-from tests.test_web_server import free_port
+from tests.conftest import SAMPLE_NAMES
+from tests.servers import api, poll, watched_serve
 
 pytestmark = pytest.mark.slow
 DEADLINE = 10.0  # the acceptance: searchable within 10 s of arriving
-
-
-def poll(check, seconds: float, what: str):
-    """check() until it gives something true, for at most ``seconds``: the acceptance deadline."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {seconds:.0f} s: {what}")
-        time.sleep(0.1)
-
-
-def api(port: int, path: str, **params):
-    url = f"http://127.0.0.1:{port}{path}?{urllib.parse.urlencode(params)}"
-    with urllib.request.urlopen(url, timeout=10) as reply:
-        return json.load(reply)
 
 
 @pytest.fixture(scope="module")
@@ -48,30 +27,9 @@ def served(tmp_path_factory, corpus_dir):
     archive = root / "archive"
     archive.mkdir()
     shutil.copy(corpus_dir / f"{SAMPLE_NAMES[1]}.pdf", archive / "2022-14.pdf")
-    log = open(root / "serve.log", "w+", encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "serve", "--port", str(port), "--threads", "2",
-         "--index-dir", str(root / "index"), "--watch", str(archive)],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-
-    def log_lines() -> list[str]:
-        return (root / "serve.log").read_text(encoding="utf-8").splitlines()
-
-    def issues() -> int:
-        try:
-            return api(port, "/healthz")["issues"]
-        except OSError:
-            assert process.poll() is None, "\n".join(log_lines())
-            return 0
-
-    try:
-        poll(lambda: issues() == 1, 60, "the folder's first bulletin indexed at start")
-        yield {"port": port, "archive": archive, "log": log_lines, "corpus": corpus_dir}
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with watched_serve(root, archive) as serve:
+        poll(lambda: serve.issues() == 1, 60, "the folder's first bulletin indexed at start")
+        yield {"port": serve.port, "archive": archive, "log": serve.log_lines, "corpus": corpus_dir}
 
 
 def hits(port: int, q: str) -> list[dict]:

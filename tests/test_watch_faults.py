@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 
 from indexer.demo.archive import write_demo_archive
-from tests.conftest import REPO
-from tests.test_watch import api, poll
-from tests.test_web_server import free_port
+from tests.servers import poll, watched_serve
 
 pytestmark = pytest.mark.slow
 
@@ -24,32 +20,11 @@ def served(tmp_path):
     """A serve process watching an empty folder ``archive``; ``log()`` its output lines."""
     archive = tmp_path / "archive"
     archive.mkdir()
-    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "serve", "--port", str(port), "--threads", "2",
-         "--index-dir", str(tmp_path / "index"), "--watch", str(archive)],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-
-    def log_lines() -> list[str]:
-        return (tmp_path / "serve.log").read_text(encoding="utf-8").splitlines()
-
-    def issues() -> int:
-        assert process.poll() is None, "serve ended:\n" + "\n".join(log_lines())
-        try:
-            return api(port, "/healthz")["issues"]
-        except OSError:
-            return -1
-
-    try:
-        poll(lambda: issues() == 0 and any("watch: watching" in line for line in log_lines()), 60,
-             "serve --watch started")
-        yield {"port": port, "archive": archive, "log": log_lines, "issues": issues,
-               "process": process, "root": tmp_path}
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with watched_serve(tmp_path, archive) as serve:
+        poll(lambda: serve.issues() == 0 and any("watch: watching" in line for line in serve.log_lines()),
+             60, "serve --watch started")
+        yield {"port": serve.port, "archive": archive, "log": serve.log_lines, "issues": serve.issues,
+               "process": serve.process, "root": tmp_path}
 
 
 def indexed_lines(lines: list[str]) -> list[str]:

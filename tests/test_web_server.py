@@ -11,12 +11,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import REPO, SAMPLE_NAMES
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import free_port
 
 
 def raw_get(port: int, target: bytes) -> tuple[int, bytes]:
