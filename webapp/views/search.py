@@ -1,8 +1,6 @@
 """GET /: the search page, over the same reply the API gives."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from indexer.search.errors import BadParameter, PageOutOfRange
@@ -15,11 +13,10 @@ from ..urls import on_page, search_url, without
 bp = Blueprint("search", __name__)
 
 
-def _bad_parameter_message(bad: Exception, pairs) -> tuple[str, str | None, str]:
+def _bad_parameter_message(bad: BadParameter, pairs) -> tuple[str, str | None, str]:
     """A Chinese sentence for a service BadParameter, a link that fixes it (by dropping the
     parameter it names, or swapping a reversed date range) and that link's label."""
-    name = getattr(bad, "name", None) or next(
-        (n for n in LABELS if re.match(rf"\W*{re.escape(n)}\b", str(bad))), None)
+    name = bad.name  # every BadParameter names its parameter ("query string" is none of ours)
     if name not in LABELS:
         return "检索条件有误，请修改后重试。", None, ""
     if name == "to" and "reversed" in str(bad):
