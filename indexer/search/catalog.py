@@ -31,6 +31,11 @@ def _order_key(summary: dict) -> tuple:
     return (summary.get("year") or 0, summary.get("number") or 0, summary.get("published") or "")
 
 
+def newest_first(summaries: list[dict]) -> list[dict]:
+    """The issue list's order: newest publication first, then by year and number."""
+    return sorted(summaries, key=lambda s: (s.get("published") or "", _order_key(s)), reverse=True)
+
+
 class Catalog:
     """Summaries of the issues in one index folder, kept up with the live generation."""
 
@@ -77,8 +82,7 @@ class Catalog:
                 newest = max(newest or 0, st.st_mtime_ns)
             self._seen = seen
             self.updated = newest / 1e9 if newest else None
-            found = [s for _, _, s in seen.values()]
-            found.sort(key=lambda s: (s.get("published") or "", _order_key(s)), reverse=True)
+            found = newest_first([s for _, _, s in seen.values()])
             self._found, self._folder_stamp = found, stamp
         return list(found)
 

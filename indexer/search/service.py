@@ -34,7 +34,7 @@ from .query import NOTHING_SEARCHABLE, ParsedQuery, parse_query
 __all__ = ["SearchService", "open_service"]
 
 RECHECK_SECONDS = 1.0  # how often to retry an index that could not be opened
-EXPORT_LIMIT = 5000  # most hits one export returns, unless the service is opened with another
+EXPORT_LIMIT = 5000  # most hits one export returns, unless the caller asks for another
 FACET_ORDER_BY_VALUE = ("year",)  # newest year first; the other facets by count
 # "Very little": at most this many hits, and a near known word may be what was meant.
 SUGGEST_AT_MOST = 3
@@ -234,8 +234,7 @@ class SearchService:
             bulletin = store.load_bulletin(snap.gen, issue_id, snap.issue_version(issue_id))
             if bulletin is not None:
                 out.append(catalog.summary_of(bulletin))
-        out.sort(key=lambda s: (s.get("published") or "", catalog._order_key(s)), reverse=True)
-        return out
+        return catalog.newest_first(out)
 
     def neighbours(self, issue_id: str) -> tuple[Optional[dict], Optional[dict]]:
         return catalog.neighbours(self.issues(), issue_id)
