@@ -133,23 +133,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     params = search_pairs(args)
     service = open_service(args.index_dir)
     reply = service.search_params(params)
-    health = service.health()
-    if health["status"] == "error":  # nothing could be searched: not an empty answer
-        _say(f"error: {args.index_dir}: {health['problem']}")
+    if _nothing_to_read(service, args.index_dir, empty_is_an_error=not reply.get("notice")):
         return EXIT_REFUSED
     if reply.get("notice"):
         _say(f"warning: {reply['notice']}")
-    elif health["issues"] == 0:
-        # nothing was searched: a script must not take this for "no matches"
-        _say(f"error: the index in {args.index_dir} holds no bulletins yet; "
-             "run `bulletin-search index PATH…` first")
-        return EXIT_REFUSED
     if args.format == "json":
         json.dump(public_reply(reply), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(results_as_text(reply))
     return EXIT_OK
+
+
+def _nothing_to_read(service, index_dir: str, empty_is_an_error: bool = True) -> bool:
+    """Says why, when the index cannot be read or holds no bulletin yet: a script must not take
+    that for "no matches" or "no issues"."""
+    health = service.health()
+    if health["status"] == "error":
+        _say(f"error: {index_dir}: {health['problem']}")
+        return True
+    if empty_is_an_error and health["issues"] == 0:
+        _say(f"error: the index in {index_dir} holds no bulletins yet; "
+             "run `bulletin-search index PATH…` first")
+        return True
+    return False
 
 
 def add_search_options(parser: argparse.ArgumentParser) -> None:
@@ -180,13 +187,7 @@ def cmd_issues(args: argparse.Namespace) -> int:
 
     year = check_year(args.year) if args.year else None  # a BadParameter: main() says it
     service = open_service(args.index_dir)
-    health = service.health()
-    if health["status"] == "error":
-        _say(f"error: {args.index_dir}: {health['problem']}")
-        return EXIT_REFUSED
-    if health["issues"] == 0:
-        _say(f"error: the index in {args.index_dir} holds no bulletins yet; "
-             "run `bulletin-search index PATH…` first")
+    if _nothing_to_read(service, args.index_dir):
         return EXIT_REFUSED
     issues = service.issues(year=year, kind=args.kind)
     if args.format == "json":
